@@ -8,7 +8,7 @@ rebuild any of them from SQLite without re-fetching.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 __all__ = [
@@ -51,7 +51,7 @@ class ExitCode(IntEnum):
     INTERNAL = 3
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -153,7 +153,7 @@ class Dataset:
 # --------------------------------------------------------------------------- fetch
 
 
-class ProbeOutcome(str, Enum):
+class ProbeOutcome(StrEnum):
     OK = "ok"  # 2xx after redirects
     HTTP_ERROR = "http_error"  # 4xx / 5xx (see status)
     TIMEOUT = "timeout"
@@ -202,7 +202,7 @@ class Finding:
     fix: str = ""  # how to fix it, one sentence
 
 
-class CoverageStatus(str, Enum):
+class CoverageStatus(StrEnum):
     FOUND = "found"
     PDF_ONLY = "pdf_only"
     MISSING = "missing"

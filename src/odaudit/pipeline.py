@@ -1,0 +1,276 @@
+"""The audit: config → discover → fetch → checks → store → score.
+
+One function drives the stages; each stage lives in its own package and is
+called through its contract (docs/architecture.md). Evidence is written to the
+store as it is produced, one transaction per dataset, so an interrupted run can
+be resumed and any report can be rebuilt from the store alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import odaudit
+from odaudit.models import Dataset, Finding, Institution, Probe, ScoreCard, Source
+from odaudit.progress import NullProgress, Progress
+from odaudit.scoring import score_run
+from odaudit.store import RunManifest, SourceResult, Store
+
+if TYPE_CHECKING:
+    import httpx
+
+    from odaudit.config import AuditConfig, Methodology
+    from odaudit.http import Fetcher
+
+__all__ = ["AuditOptions", "AuditResult", "audit", "audit_async", "rescore"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AuditOptions:
+    """How to run an audit (everything that is not configuration)."""
+
+    now: datetime | None = None  # the clock for freshness rules; UTC now by default
+    only: Sequence[str] | None = None  # institution codes to audit; all by default
+    resume: bool = False  # continue the latest unfinished run with the same configuration
+    command: str = ""  # the command line, for the manifest
+    institution_concurrency: int = 4
+    dataset_concurrency: int = 16
+    transport: httpx.AsyncBaseTransport | None = None  # tests inject one
+    extra_allow_origins: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass
+class AuditResult:
+    run_id: int
+    store_path: Path
+    scorecard: ScoreCard
+    resumed: bool = False
+
+
+class _PortalFailure(Exception):
+    """Wraps an unexpected adapter crash so it is recorded like a portal failure."""
+
+    def __init__(self, message: str, evidence: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.kind = "internal"
+        self.message = message
+        self.evidence = evidence
+
+
+def _config_hash(config: AuditConfig, methodology: Methodology) -> tuple[str, str]:
+    return config.sha256, methodology.sha256
+
+
+def _select(config: AuditConfig, only: Sequence[str] | None) -> list[Institution]:
+    if not only:
+        return list(config.institutions)
+    wanted = {c.upper() for c in only}
+    return [i for i in config.institutions if i.code.upper() in wanted]
+
+
+def _find_resumable(store: Store, config: AuditConfig, methodology: Methodology) -> int | None:
+    for manifest in reversed(store.list_runs()):
+        if manifest.status == "complete":
+            return None
+        if (manifest.institutions_sha256, manifest.rules_sha256) == _config_hash(
+            config, methodology
+        ):
+            return manifest.run_id
+    return None
+
+
+class _Auditor:
+    """State of one run: the store, the fetcher, the probe cache."""
+
+    def __init__(
+        self,
+        store: Store,
+        run_id: int,
+        fetcher: Fetcher,
+        methodology: Methodology,
+        now: datetime,
+        options: AuditOptions,
+        progress: Progress,
+    ) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.fetcher = fetcher
+        self.methodology = methodology
+        self.now = now
+        self.options = options
+        self.progress = progress
+        self._probes: dict[str, asyncio.Task[Probe]] = {}
+        self._datasets_in_flight = asyncio.Semaphore(options.dataset_concurrency)
+
+    async def probe(self, url: str) -> Probe:
+        task = self._probes.get(url)
+        if task is None:
+            task = self._probes[url] = asyncio.ensure_future(self.fetcher.probe(url))
+        return await task
+
+    async def institution(self, inst: Institution) -> None:
+        from odaudit.checks import run_institution_checks, run_source_checks
+
+        if self.store.institution_done(self.run_id, inst.code):
+            return
+        self.store.reset_institution(self.run_id, inst.code)
+        self.progress.institution_started(inst.code, inst.name)
+        datasets: list[Dataset] = []
+        source_findings: list[Finding] = []
+        for position, source in enumerate(inst.sources):
+            result, error = await self.source(inst, source, datasets)
+            self.store.add_source_result(self.run_id, inst.code, position, source, result)
+            self.progress.source_done(inst.code, source.url, result.status, result.error)
+            if error is not None:
+                source_findings.extend(run_source_checks(inst, source, error))
+        findings, coverage = run_institution_checks(inst, datasets, self.methodology)
+        self.store.add_institution_findings(
+            self.run_id, inst.code, source_findings + findings, coverage
+        )
+        self.progress.institution_done(inst.code)
+
+    async def source(
+        self, inst: Institution, source: Source, datasets: list[Dataset]
+    ) -> tuple[SourceResult, Any]:
+        from odaudit.portals import DiscoveryReport, PortalError, get_adapter
+
+        report = DiscoveryReport()
+        result = SourceResult(type=source.type, url=source.url, status="ok")
+        error: Any = None
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            adapter = get_adapter(source.type)
+            async for dataset in adapter.discover(source, self.fetcher, report):
+                dataset.source_type = dataset.source_type or source.type
+                dataset.source_url = dataset.source_url or source.url
+                datasets.append(_light(dataset))
+                result.datasets += 1
+                result.resources += len(dataset.resources)
+                await self._datasets_in_flight.acquire()
+                tasks.append(asyncio.ensure_future(self.dataset(inst, dataset)))
+        except PortalError as exc:
+            error = exc
+        except Exception as exc:  # an adapter bug must not lose the rest of the run
+            log.exception("adapter %s crashed on %s", source.type, source.url)
+            error = _PortalFailure(
+                f"error interno al leer la fuente: {type(exc).__name__}: {exc}",
+                {"url": source.url, "traceback": traceback.format_exc(limit=3)[-1500:]},
+            )
+        if tasks:
+            await asyncio.gather(*tasks)
+        if error is not None:
+            result.status = "blocked" if getattr(error, "kind", "") == "blocked" else "failed"
+            result.error = str(getattr(error, "message", error))
+        result.api_calls = report.api_calls
+        result.bytes = report.bytes
+        result.skipped = dict(report.skipped)
+        return result, error
+
+    async def dataset(self, inst: Institution, dataset: Dataset) -> None:
+        from odaudit.checks import run_dataset_checks
+
+        try:
+            urls = list(dict.fromkeys(r.url for r in dataset.resources if r.url))
+            probes = await asyncio.gather(*(self.probe(u) for u in urls))
+            by_url = dict(zip(urls, probes, strict=True))
+            findings = run_dataset_checks(inst, dataset, by_url, self.methodology, self.now)
+            self.store.add_dataset(self.run_id, inst.code, dataset, probes, findings)
+            self.progress.dataset_done(inst.code, len(dataset.resources), len(findings))
+        finally:
+            self._datasets_in_flight.release()
+
+
+def _light(dataset: Dataset) -> Dataset:
+    """What coverage matching needs, without long texts held for the whole institution."""
+    return replace(dataset, description=dataset.description[:500], extras={})
+
+
+async def audit_async(
+    config: AuditConfig,
+    methodology: Methodology,
+    store: Store,
+    options: AuditOptions | None = None,
+    progress: Progress | None = None,
+) -> AuditResult:
+    """Audit the configured institutions; returns the stored, scored run."""
+    from odaudit.http import AddressPolicy, Fetcher
+
+    options = options or AuditOptions()
+    progress = progress or NullProgress()
+    institutions = _select(config, options.only)
+    resumed = False
+    run_id = _find_resumable(store, config, methodology) if options.resume else None
+    if run_id is not None:
+        resumed = True
+        store.reopen_run(run_id)
+        manifest = store.load_manifest(run_id)
+        now = datetime.fromisoformat(manifest.now) if manifest.now else datetime.now(UTC)
+    else:
+        now = options.now or datetime.now(UTC)
+        manifest = RunManifest(
+            odaudit_version=odaudit.__version__,
+            user_agent=config.crawl.user_agent,
+            institutions_path=str(config.path),
+            institutions_sha256=config.sha256,
+            rules_path=str(methodology.path),
+            rules_sha256=methodology.sha256,
+            methodology_name=methodology.name,
+            methodology_version=methodology.version,
+            command=options.command,
+            now=now.isoformat(),
+            allow_origins=[*config.allow_origins, *options.extra_allow_origins],
+        )
+        run_id = store.start_run(manifest, methodology.to_dict())
+    for position, inst in enumerate(institutions):
+        store.add_institution(run_id, inst, position)
+
+    policy = AddressPolicy([*config.allow_origins, *options.extra_allow_origins])
+    progress.start(len(institutions))
+    try:
+        async with Fetcher(config.crawl, policy, transport=options.transport) as fetcher:
+            auditor = _Auditor(store, run_id, fetcher, methodology, now, options, progress)
+            gate = asyncio.Semaphore(options.institution_concurrency)
+
+            async def one(inst: Institution) -> None:
+                async with gate:
+                    await auditor.institution(inst)
+
+            await asyncio.gather(*(one(i) for i in institutions))
+    except BaseException:
+        store.finish_run(run_id, "interrupted")
+        raise
+    finally:
+        progress.finish()
+    card = score_run(store.load_run(run_id, with_scores=False), methodology)
+    store.save_scores(run_id, card)
+    store.finish_run(run_id, "complete")
+    return AuditResult(run_id=run_id, store_path=store.path, scorecard=card, resumed=resumed)
+
+
+def audit(
+    config: AuditConfig,
+    methodology: Methodology,
+    store_path: Path | str,
+    options: AuditOptions | None = None,
+    progress: Progress | None = None,
+) -> AuditResult:
+    """Synchronous entry point for library users and the CLI."""
+    with Store.open(store_path) as store:
+        return asyncio.run(audit_async(config, methodology, store, options, progress))
+
+
+def rescore(store: Store, run_id: int, methodology: Methodology, *, save: bool = True) -> ScoreCard:
+    """Score a stored run again under another methodology, without the network."""
+    card = score_run(store.load_run(run_id, with_scores=False), methodology)
+    if save:
+        store.save_scores(run_id, card)
+    return card

@@ -1,0 +1,628 @@
+"""The evidence store: one SQLite file per audit series.
+
+Every probe, dataset, finding and score is written as the run goes (one
+transaction per dataset, WAL journal), so an interrupted run loses at most the
+dataset in flight, and any report can be rebuilt later without the network.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from odaudit.models import CoverageItem, Dataset, Finding, Institution, Probe, ScoreCard, Source
+from odaudit.store.serialize import (
+    coverage_from_dict,
+    dataset_from_dict,
+    dumps,
+    finding_from_dict,
+    probe_from_dict,
+    scorecard_from_dict,
+    to_dict,
+)
+from odaudit.store.view import (
+    DatasetView,
+    InstitutionView,
+    RunManifest,
+    RunView,
+    SourceResult,
+)
+
+__all__ = ["STORED_SNIFF_BYTES", "Store", "StoreError"]
+
+#: How much of each sniffed body the store keeps as evidence (the checks see all of it).
+STORED_SNIFF_BYTES = 2048
+
+# Named, append-only migrations: a store records which ones it has applied.
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            status TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            manifest TEXT NOT NULL,
+            methodology TEXT NOT NULL
+        );
+        CREATE TABLE institutions (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            sector TEXT NOT NULL,
+            website TEXT NOT NULL,
+            n_key_datasets INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, code)
+        );
+        CREATE TABLE sources (
+            run_id INTEGER NOT NULL,
+            institution TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            url TEXT NOT NULL,
+            status TEXT NOT NULL,
+            datasets INTEGER NOT NULL,
+            resources INTEGER NOT NULL,
+            api_calls INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            error TEXT NOT NULL,
+            skipped TEXT NOT NULL,
+            PRIMARY KEY (run_id, institution, position)
+        );
+        CREATE TABLE datasets (
+            run_id INTEGER NOT NULL,
+            institution TEXT NOT NULL,
+            dataset_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            n_resources INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (run_id, institution, dataset_id)
+        );
+        CREATE TABLE probes (
+            run_id INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            status INTEGER,
+            content_type TEXT NOT NULL,
+            content_length INTEGER,
+            last_modified TEXT,
+            etag TEXT,
+            final_url TEXT NOT NULL,
+            elapsed_ms REAL NOT NULL,
+            fetched_at TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (run_id, url)
+        );
+        CREATE TABLE dataset_resources (
+            run_id INTEGER NOT NULL,
+            institution TEXT NOT NULL,
+            dataset_id TEXT NOT NULL,
+            url TEXT NOT NULL
+        );
+        CREATE INDEX dataset_resources_ds ON dataset_resources (run_id, institution, dataset_id);
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL,
+            institution TEXT NOT NULL,
+            dataset_id TEXT,
+            resource_url TEXT,
+            code TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            message TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            fix TEXT NOT NULL
+        );
+        CREATE INDEX findings_run ON findings (run_id, institution, dataset_id);
+        CREATE TABLE coverage (
+            run_id INTEGER NOT NULL,
+            institution TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL,
+            dataset_ids TEXT NOT NULL,
+            PRIMARY KEY (run_id, institution, key_id)
+        );
+        CREATE TABLE scorecards (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL,
+            methodology TEXT NOT NULL,
+            methodology_version TEXT NOT NULL,
+            rules_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            national_score REAL NOT NULL,
+            national_band TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE TABLE scores (
+            scorecard_id INTEGER NOT NULL REFERENCES scorecards(id),
+            run_id INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            institution TEXT,
+            dataset_id TEXT,
+            dimension TEXT NOT NULL,
+            value REAL
+        );
+        CREATE INDEX scores_run ON scores (run_id, level, institution);
+        """,
+    ),
+]
+
+
+class StoreError(Exception):
+    """The file is not an odaudit store, or the run asked for does not exist."""
+
+
+def _utcnow() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """A real SQLite file holding every run's evidence."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Store:
+        """Open (creating and migrating if needed) the store at `path`."""
+        p = Path(path)
+        if not create and not p.exists():
+            raise StoreError(f"{p}: no such store")
+        if create:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(p), isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            store = cls(conn, p)
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{p}: not an odaudit store ({exc})") from exc
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        c = self._conn
+        c.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        done = {r[0] for r in c.execute("SELECT name FROM migrations")}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self._tx():
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        c.execute(statement)
+                c.execute("INSERT INTO migrations VALUES (?, ?)", (name, _utcnow()))
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(self, manifest: RunManifest, methodology: dict[str, Any]) -> int:
+        manifest.started_at = manifest.started_at or _utcnow()
+        manifest.status = "running"
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO runs (status, started_at, manifest, methodology) VALUES (?, ?, ?, ?)",
+                ("running", manifest.started_at, "{}", dumps(methodology)),
+            )
+            run_id = int(cur.lastrowid or 0)
+            manifest.run_id = run_id
+            c.execute("UPDATE runs SET manifest = ? WHERE id = ?", (dumps(manifest), run_id))
+        return run_id
+
+    def finish_run(self, run_id: int, status: str = "complete") -> None:
+        manifest = self.load_manifest(run_id)
+        manifest.status = status
+        manifest.finished_at = _utcnow()
+        with self._tx() as c:
+            c.execute(
+                "UPDATE runs SET status = ?, finished_at = ?, manifest = ? WHERE id = ?",
+                (status, manifest.finished_at, dumps(manifest), run_id),
+            )
+
+    def reopen_run(self, run_id: int) -> None:
+        """Mark an interrupted run as running again (resume)."""
+        manifest = self.load_manifest(run_id)
+        manifest.status = "running"
+        manifest.finished_at = None
+        with self._tx() as c:
+            c.execute(
+                "UPDATE runs SET status = 'running', finished_at = NULL, manifest = ? WHERE id = ?",
+                (dumps(manifest), run_id),
+            )
+
+    def list_runs(self) -> list[RunManifest]:
+        rows = self._conn.execute("SELECT manifest FROM runs ORDER BY id").fetchall()
+        return [_manifest(json.loads(r[0])) for r in rows]
+
+    def latest_run_id(self, *, complete_only: bool = True) -> int | None:
+        sql = "SELECT id FROM runs"
+        if complete_only:
+            sql += " WHERE status = 'complete'"
+        row = self._conn.execute(sql + " ORDER BY id DESC LIMIT 1").fetchone()
+        return int(row[0]) if row else None
+
+    def resolve_run(self, ref: str | int | None) -> int:
+        """A run id from a number, 'latest', or None (latest complete run)."""
+        if ref is None or ref == "latest":
+            run_id = self.latest_run_id() or self.latest_run_id(complete_only=False)
+        else:
+            try:
+                run_id = int(ref)
+            except ValueError as exc:
+                raise StoreError(f"{ref!r} is not a run id") from exc
+        if (
+            run_id is None
+            or not self._conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone()
+        ):
+            raise StoreError(f"{self.path}: no run {ref if ref is not None else ''}".strip())
+        return run_id
+
+    def load_manifest(self, run_id: int) -> RunManifest:
+        row = self._conn.execute("SELECT manifest FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no run {run_id}")
+        return _manifest(json.loads(row[0]))
+
+    def load_methodology(self, run_id: int) -> dict[str, Any]:
+        row = self._conn.execute("SELECT methodology FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no run {run_id}")
+        data: dict[str, Any] = json.loads(row[0])
+        return data
+
+    # ------------------------------------------------------------------ writes (as the run goes)
+
+    def add_institution(self, run_id: int, institution: Institution, position: int) -> None:
+        with self._tx() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO institutions VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                (
+                    run_id,
+                    institution.code,
+                    institution.name,
+                    institution.sector,
+                    institution.website,
+                    len(institution.key_datasets),
+                    position,
+                ),
+            )
+
+    def institution_done(self, run_id: int, code: str) -> bool:
+        row = self._conn.execute(
+            "SELECT done FROM institutions WHERE run_id = ? AND code = ?", (run_id, code)
+        ).fetchone()
+        return bool(row and row[0])
+
+    def reset_institution(self, run_id: int, code: str) -> None:
+        """Forget what an unfinished institution had stored, so a resume redoes it cleanly."""
+        with self._tx() as c:
+            for table in ("sources", "datasets", "dataset_resources", "findings", "coverage"):
+                c.execute(
+                    f"DELETE FROM {table} WHERE run_id = ? AND institution = ?", (run_id, code)
+                )
+
+    def add_source_result(
+        self, run_id: int, code: str, position: int, source: Source, result: SourceResult
+    ) -> None:
+        del source  # the result carries type and url; kept in the signature for callers' clarity
+        with self._tx() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    code,
+                    position,
+                    result.type,
+                    result.url,
+                    result.status,
+                    result.datasets,
+                    result.resources,
+                    result.api_calls,
+                    result.bytes,
+                    result.error,
+                    dumps(result.skipped),
+                ),
+            )
+
+    def add_dataset(
+        self,
+        run_id: int,
+        code: str,
+        dataset: Dataset,
+        probes: Iterable[Probe],
+        findings: Iterable[Finding],
+    ) -> None:
+        """Store one dataset with its probes and findings in a single transaction."""
+        with self._tx() as c:
+            position = c.execute(
+                "SELECT COUNT(*) FROM datasets WHERE run_id = ? AND institution = ?",
+                (run_id, code),
+            ).fetchone()[0]
+            c.execute(
+                "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    code,
+                    dataset.id,
+                    position,
+                    dataset.title,
+                    len(dataset.resources),
+                    dumps(dataset),
+                ),
+            )
+            c.execute(
+                "DELETE FROM dataset_resources WHERE run_id = ? AND institution = ? AND dataset_id = ?",
+                (run_id, code, dataset.id),
+            )
+            c.execute(
+                "DELETE FROM findings WHERE run_id = ? AND institution = ? AND dataset_id = ?",
+                (run_id, code, dataset.id),
+            )
+            c.executemany(
+                "INSERT INTO dataset_resources VALUES (?, ?, ?, ?)",
+                [(run_id, code, dataset.id, r.url) for r in dataset.resources],
+            )
+            for probe in probes:
+                self._put_probe(c, run_id, probe)
+            self._put_findings(c, run_id, findings)
+
+    def add_institution_findings(
+        self,
+        run_id: int,
+        code: str,
+        findings: Iterable[Finding],
+        coverage: Iterable[CoverageItem],
+    ) -> None:
+        """Institution-level findings and coverage; marks the institution done."""
+        with self._tx() as c:
+            c.execute(
+                "DELETE FROM findings WHERE run_id = ? AND institution = ? AND dataset_id IS NULL",
+                (run_id, code),
+            )
+            self._put_findings(c, run_id, findings)
+            c.execute("DELETE FROM coverage WHERE run_id = ? AND institution = ?", (run_id, code))
+            c.executemany(
+                "INSERT INTO coverage VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, code, i.key_id, i.title, i.status.value, dumps(i.dataset_ids))
+                    for i in coverage
+                ],
+            )
+            c.execute(
+                "UPDATE institutions SET done = 1 WHERE run_id = ? AND code = ?", (run_id, code)
+            )
+
+    def _put_probe(self, c: sqlite3.Connection, run_id: int, probe: Probe) -> None:
+        data = to_dict(probe)
+        data["sniff"] = probe.sniff[:STORED_SNIFF_BYTES].hex()
+        c.execute(
+            "INSERT OR REPLACE INTO probes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                probe.url,
+                probe.outcome.value,
+                probe.status,
+                probe.content_type,
+                probe.content_length,
+                probe.last_modified,
+                probe.etag,
+                probe.final_url,
+                probe.elapsed_ms,
+                probe.fetched_at,
+                dumps(data),
+            ),
+        )
+
+    @staticmethod
+    def _put_findings(c: sqlite3.Connection, run_id: int, findings: Iterable[Finding]) -> None:
+        c.executemany(
+            "INSERT INTO findings (run_id, institution, dataset_id, resource_url, code, severity,"
+            " message, evidence, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    run_id,
+                    f.institution,
+                    f.dataset_id,
+                    f.resource_url,
+                    f.code,
+                    f.severity.value,
+                    f.message,
+                    dumps(f.evidence),
+                    f.fix,
+                )
+                for f in findings
+            ],
+        )
+
+    def save_scores(self, run_id: int, card: ScoreCard) -> int:
+        """Store a scorecard (a run may be scored many times, e.g. with presets)."""
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO scorecards (run_id, methodology, methodology_version, rules_hash,"
+                " created_at, national_score, national_band, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    card.methodology,
+                    card.methodology_version,
+                    card.rules_hash,
+                    _utcnow(),
+                    card.national_score,
+                    card.national_band,
+                    dumps(card),
+                ),
+            )
+            sid = int(cur.lastrowid or 0)
+            rows: list[tuple[Any, ...]] = [
+                (sid, run_id, "national", None, None, "score", card.national_score)
+            ]
+            for inst in card.institutions:
+                rows.append((sid, run_id, "institution", inst.code, None, "score", inst.score))
+                rows.append(
+                    (sid, run_id, "institution", inst.code, None, "coverage", inst.coverage)
+                )
+                for dim, value in inst.dimensions.items():
+                    rows.append((sid, run_id, "institution", inst.code, None, dim, value))
+            for ds in card.datasets:
+                rows.append(
+                    (sid, run_id, "dataset", ds.institution, ds.dataset_id, "score", ds.score)
+                )
+                for dim, value in ds.dimensions.items():
+                    rows.append((sid, run_id, "dataset", ds.institution, ds.dataset_id, dim, value))
+            c.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        return sid
+
+    # ------------------------------------------------------------------ reads
+
+    def load_scorecard(self, run_id: int, rules_hash: str | None = None) -> ScoreCard | None:
+        """The latest scorecard of a run (or the latest one with that rules hash)."""
+        sql = "SELECT data FROM scorecards WHERE run_id = ?"
+        args: list[Any] = [run_id]
+        if rules_hash is not None:
+            sql += " AND rules_hash = ?"
+            args.append(rules_hash)
+        row = self._conn.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
+        return scorecard_from_dict(json.loads(row[0])) if row else None
+
+    def load_probe(self, run_id: int, url: str) -> Probe | None:
+        row = self._conn.execute(
+            "SELECT data FROM probes WHERE run_id = ? AND url = ?", (run_id, url)
+        ).fetchone()
+        return probe_from_dict(json.loads(row[0])) if row else None
+
+    def count(self, table: str, run_id: int) -> int:
+        if table not in {"datasets", "probes", "findings", "institutions", "sources", "coverage"}:
+            raise ValueError(table)
+        return int(
+            self._conn.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE run_id = ?", (run_id,)
+            ).fetchone()[0]
+        )
+
+    def load_run(self, run_id: int, *, with_scores: bool = True) -> RunView:
+        """Everything about one run, as plain data for report, export and compare."""
+        manifest = self.load_manifest(run_id)
+        c = self._conn
+        probes: dict[str, Probe] = {
+            r["url"]: probe_from_dict(json.loads(r["data"]))
+            for r in c.execute("SELECT url, data FROM probes WHERE run_id = ?", (run_id,))
+        }
+        findings_by_ds: dict[tuple[str, str | None], list[Finding]] = {}
+        for r in c.execute(
+            "SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run_id,)
+        ).fetchall():
+            f = finding_from_dict(
+                {
+                    "code": r["code"],
+                    "severity": r["severity"],
+                    "message": r["message"],
+                    "institution": r["institution"],
+                    "dataset_id": r["dataset_id"],
+                    "resource_url": r["resource_url"],
+                    "evidence": json.loads(r["evidence"]),
+                    "fix": r["fix"],
+                }
+            )
+            findings_by_ds.setdefault((r["institution"], r["dataset_id"]), []).append(f)
+
+        institutions: list[InstitutionView] = []
+        for r in c.execute(
+            "SELECT * FROM institutions WHERE run_id = ? ORDER BY position", (run_id,)
+        ).fetchall():
+            code = r["code"]
+            view = InstitutionView(
+                code=code,
+                name=r["name"],
+                sector=r["sector"],
+                website=r["website"],
+                n_key_datasets=r["n_key_datasets"],
+            )
+            for s in c.execute(
+                "SELECT * FROM sources WHERE run_id = ? AND institution = ? ORDER BY position",
+                (run_id, code),
+            ):
+                view.sources.append(
+                    SourceResult(
+                        type=s["type"],
+                        url=s["url"],
+                        status=s["status"],
+                        datasets=s["datasets"],
+                        resources=s["resources"],
+                        api_calls=s["api_calls"],
+                        bytes=s["bytes"],
+                        error=s["error"],
+                        skipped=json.loads(s["skipped"]),
+                    )
+                )
+            for d in c.execute(
+                "SELECT dataset_id, data FROM datasets WHERE run_id = ? AND institution = ?"
+                " ORDER BY position",
+                (run_id, code),
+            ):
+                dataset = dataset_from_dict(json.loads(d["data"]))
+                view.datasets.append(
+                    DatasetView(
+                        dataset=dataset,
+                        probes={r.url: probes[r.url] for r in dataset.resources if r.url in probes},
+                        findings=findings_by_ds.get((code, d["dataset_id"]), []),
+                    )
+                )
+            view.findings = findings_by_ds.get((code, None), [])
+            view.coverage = [
+                coverage_from_dict(
+                    {
+                        "key_id": cv["key_id"],
+                        "title": cv["title"],
+                        "status": cv["status"],
+                        "dataset_ids": json.loads(cv["dataset_ids"]),
+                    }
+                )
+                for cv in c.execute(
+                    "SELECT * FROM coverage WHERE run_id = ? AND institution = ?", (run_id, code)
+                )
+            ]
+            institutions.append(view)
+        return RunView(
+            manifest=manifest,
+            methodology=self.load_methodology(run_id),
+            institutions=institutions,
+            scorecard=self.load_scorecard(run_id) if with_scores else None,
+        )
+
+
+def _manifest(data: dict[str, Any]) -> RunManifest:
+    names = set(asdict(RunManifest()).keys())
+    return RunManifest(**{k: v for k, v in data.items() if k in names})
