@@ -180,6 +180,9 @@ def export_csv(view: RunView, level: str, out: TextIO | None = None) -> str:
     """Write `level` rows as UTF-8 CSV to `out` (or return the text when `out` is None)."""
     if level not in COLUMNS:
         raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
-    buffer = out if out is not None else io.StringIO()
-    write_csv(buffer, COLUMNS[level], rows(view, level))
-    return buffer.getvalue() if isinstance(buffer, io.StringIO) and out is None else ""
+    if out is None:
+        buffer = io.StringIO()
+        write_csv(buffer, COLUMNS[level], rows(view, level))
+        return buffer.getvalue()
+    write_csv(out, COLUMNS[level], rows(view, level))
+    return ""

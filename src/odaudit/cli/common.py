@@ -231,3 +231,21 @@ def threshold_breaches(
         if worst:
             reasons.append(f"{len(worst)} finding(s) at or above severity {fail_on.value}")
     return reasons
+
+
+def load_run_ref(ref: str | None, store: Path | None) -> RunView:
+    """A stored run from a reference: a run id in `store`, a store path (its latest
+    complete run) or `PATH#ID`. Exits 2 with a clear message when it does not exist."""
+    from odaudit.store import Store, StoreError
+
+    path, run = store, ref
+    if ref is not None and not ref.isdigit() and ref != "latest":
+        path, _, run_part = ref.partition("#")
+        path, run = Path(path), (run_part or None)  # type: ignore[assignment]
+    if path is None:
+        raise fail("say which store: --store PATH (or give a store path instead of a run id)")
+    try:
+        with Store.open(Path(path), create=False) as st:
+            return st.load_run(st.resolve_run(run))
+    except StoreError as exc:
+        raise fail(str(exc)) from None

@@ -8,7 +8,15 @@ import traceback
 import typer
 
 import odaudit
-from odaudit.cli import audit_cmd, demo_cmd, export_cmd, report_cmd, run_cmd
+from odaudit.cli import (
+    audit_cmd,
+    check_cmd,
+    demo_cmd,
+    diff_cmd,
+    export_cmd,
+    report_cmd,
+    run_cmd,
+)
 from odaudit.models import ExitCode
 
 app = typer.Typer(
@@ -43,7 +51,7 @@ def _root(
     """odaudit: the open-data auditor."""
 
 
-for module in (demo_cmd, run_cmd, audit_cmd, report_cmd, export_cmd):
+for module in (demo_cmd, run_cmd, audit_cmd, report_cmd, export_cmd, check_cmd, diff_cmd):
     module.register(app)
 
 

@@ -1,0 +1,190 @@
+"""The SQLite store: written as the run goes, read back whole, resumable."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from odaudit.models import (
+    CoverageItem,
+    CoverageStatus,
+    Dataset,
+    DatasetScore,
+    Finding,
+    Institution,
+    InstitutionScore,
+    KeyDataset,
+    Probe,
+    ProbeOutcome,
+    Resource,
+    ScoreCard,
+    Severity,
+    Source,
+)
+from odaudit.store import STORED_SNIFF_BYTES, RunManifest, SourceResult, Store, StoreError
+
+INST = Institution(
+    code="MINFIN",
+    name="Ministerio de Finanzas Públicas",
+    sector="finanzas",
+    sources=(Source(type="ckan", url="http://127.0.0.1:1/ckan"),),
+    key_datasets=(KeyDataset(id="presupuesto", title="Presupuesto"),),
+)
+
+
+def _dataset(i: int = 1) -> Dataset:
+    return Dataset(
+        id=f"ds-{i}",
+        title=f"Ejecución presupuestaria {i} <b>",
+        keywords=["presupuesto"],
+        resources=[Resource(url=f"http://x/{i}.csv", format="CSV"), Resource(url="")],
+    )
+
+
+def _probe(url: str) -> Probe:
+    return Probe(
+        url=url,
+        outcome=ProbeOutcome.OK,
+        status=200,
+        content_type="text/csv",
+        sniff=b"a,b\n" * 5000,
+        headers={"content-type": "text/csv"},
+    )
+
+
+def _finding(dataset_id: str | None, code: str = "LI001") -> Finding:
+    return Finding(
+        code=code,
+        severity=Severity.ERROR,
+        message="Sin licencia",
+        institution="MINFIN",
+        dataset_id=dataset_id,
+        evidence={"license_id": "notspecified"},
+        fix="Declare una licencia abierta.",
+    )
+
+
+def test_run_roundtrip(tmp_path: Path) -> None:
+    path = tmp_path / "odaudit.sqlite"
+    with Store.open(path) as store:
+        run_id = store.start_run(RunManifest(command="odaudit run"), {"dimensions": {"a": 1}})
+        store.add_institution(run_id, INST, 0)
+        store.add_source_result(
+            run_id, "MINFIN", 0, INST.sources[0],
+            SourceResult(type="ckan", url="http://127.0.0.1:1/ckan", status="ok", datasets=1),
+        )
+        ds = _dataset()
+        store.add_dataset(run_id, "MINFIN", ds, [_probe("http://x/1.csv")], [_finding(ds.id)])
+        store.add_institution_findings(
+            run_id,
+            "MINFIN",
+            [_finding(None, "CV001")],
+            [CoverageItem("presupuesto", "Presupuesto", CoverageStatus.FOUND, ["ds-1"])],
+        )
+        store.finish_run(run_id)
+
+    # A fresh connection sees everything: it is really on disk.
+    with Store.open(path, create=False) as store:
+        assert store.latest_run_id() == run_id
+        view = store.load_run(run_id)
+    assert view.manifest.status == "complete"
+    assert view.manifest.finished_at
+    assert view.methodology == {"dimensions": {"a": 1}}
+    [inst] = view.institutions
+    assert inst.n_key_datasets == 1
+    assert inst.sources[0].datasets == 1
+    [dv] = inst.datasets
+    assert dv.dataset.title == "Ejecución presupuestaria 1 <b>"
+    assert [r.url for r in dv.dataset.resources] == ["http://x/1.csv", ""]
+    probe = dv.probes["http://x/1.csv"]
+    assert probe.outcome is ProbeOutcome.OK
+    assert len(probe.sniff) == STORED_SNIFF_BYTES  # evidence kept, but capped
+    assert [f.code for f in dv.findings] == ["LI001"]
+    assert dv.findings[0].severity is Severity.ERROR
+    assert [f.code for f in inst.findings] == ["CV001"]
+    assert inst.coverage[0].status is CoverageStatus.FOUND
+
+
+def test_dataset_rewrite_replaces_findings(tmp_path: Path) -> None:
+    """Redoing a dataset (resume) replaces its findings instead of doubling them."""
+    with Store.open(tmp_path / "s.sqlite") as store:
+        run_id = store.start_run(RunManifest(), {})
+        store.add_institution(run_id, INST, 0)
+        ds = _dataset()
+        store.add_dataset(run_id, "MINFIN", ds, [], [_finding(ds.id)])
+        store.add_dataset(run_id, "MINFIN", ds, [], [_finding(ds.id)])
+        assert store.count("findings", run_id) == 1
+        assert store.count("datasets", run_id) == 1
+
+
+def test_reset_institution_forgets_partial_work(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.sqlite") as store:
+        run_id = store.start_run(RunManifest(), {})
+        store.add_institution(run_id, INST, 0)
+        store.add_dataset(run_id, "MINFIN", _dataset(), [], [_finding("ds-1")])
+        assert not store.institution_done(run_id, "MINFIN")
+        store.reset_institution(run_id, "MINFIN")
+        assert store.count("datasets", run_id) == 0
+        assert store.count("findings", run_id) == 0
+        store.add_institution_findings(run_id, "MINFIN", [], [])
+        assert store.institution_done(run_id, "MINFIN")
+
+
+def test_scores_saved_as_card_and_tidy_rows(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    card = ScoreCard(
+        methodology="m",
+        methodology_version="1",
+        rules_hash="abc",
+        national_score=50.0,
+        national_band="suficiente",
+        institutions=[
+            InstitutionScore("MINFIN", "Finanzas", {"license": 0.0}, 40.0, 100.0, 50.0, "suficiente", 1)
+        ],
+        datasets=[DatasetScore("MINFIN", "ds-1", "T", {"license": 0.0}, 40.0)],
+    )
+    with Store.open(path) as store:
+        run_id = store.start_run(RunManifest(), {})
+        store.save_scores(run_id, card)
+        assert store.load_scorecard(run_id) == card
+        assert store.load_scorecard(run_id, rules_hash="other") is None
+    rows = sqlite3.connect(path).execute(
+        "SELECT level, dimension, value FROM scores ORDER BY rowid"
+    ).fetchall()
+    assert ("national", "score", 50.0) in rows
+    assert ("dataset", "license", 0.0) in rows
+
+
+def test_resolve_run_and_errors(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with pytest.raises(StoreError):
+        Store.open(path, create=False)
+    with Store.open(path) as store:
+        with pytest.raises(StoreError):
+            store.resolve_run(None)
+        first = store.start_run(RunManifest(), {})
+        store.finish_run(first)
+        second = store.start_run(RunManifest(), {})  # still running
+        assert store.resolve_run(None) == first  # latest *complete* run
+        assert store.resolve_run(str(second)) == second
+        with pytest.raises(StoreError):
+            store.resolve_run("99")
+        with pytest.raises(StoreError):
+            store.resolve_run("abc")
+
+
+def test_not_a_store(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.sqlite"
+    bogus.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError):
+        Store.open(bogus)
+
+
+def test_migrations_are_recorded_once(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    Store.open(path).close()
+    names = sqlite3.connect(path).execute("SELECT name FROM migrations").fetchall()
+    assert names == [("0001_initial",)]
