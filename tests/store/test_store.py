@@ -187,4 +187,4 @@ def test_migrations_are_recorded_once(tmp_path: Path) -> None:
     Store.open(path).close()
     Store.open(path).close()
     names = sqlite3.connect(path).execute("SELECT name FROM migrations").fetchall()
-    assert names == [("0001_initial",)]
+    assert sorted(names) == [("0001_initial",), ("0002_baselines",)]

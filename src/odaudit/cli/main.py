@@ -10,6 +10,7 @@ import typer
 import odaudit
 from odaudit.cli import (
     audit_cmd,
+    baseline_cmd,
     check_cmd,
     demo_cmd,
     diff_cmd,
@@ -51,7 +52,16 @@ def _root(
     """odaudit: the open-data auditor."""
 
 
-for module in (demo_cmd, run_cmd, audit_cmd, report_cmd, export_cmd, check_cmd, diff_cmd):
+for module in (
+    demo_cmd,
+    run_cmd,
+    audit_cmd,
+    report_cmd,
+    export_cmd,
+    check_cmd,
+    diff_cmd,
+    baseline_cmd,
+):
     module.register(app)
 
 

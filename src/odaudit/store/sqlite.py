@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from odaudit.baseline import BaselineEdition, BaselineEntry
 from odaudit.models import CoverageItem, Dataset, Finding, Institution, Probe, ScoreCard, Source
 from odaudit.store.serialize import (
     coverage_from_dict,
@@ -153,6 +154,28 @@ MIGRATIONS: list[tuple[str, str]] = [
             value REAL
         );
         CREATE INDEX scores_run ON scores (run_id, level, institution);
+        """,
+    ),
+    (
+        "0002_baselines",
+        """
+        CREATE TABLE baselines (
+            edition TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            scale_max REAL NOT NULL,
+            source TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE baseline_values (
+            edition TEXT NOT NULL REFERENCES baselines(edition),
+            institution TEXT NOT NULL,
+            name TEXT NOT NULL,
+            indicator TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (edition, institution, indicator)
+        );
         """,
     ),
 ]
@@ -504,6 +527,53 @@ class Store:
                     rows.append((sid, run_id, "dataset", ds.institution, ds.dataset_id, dim, value))
             c.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         return sid
+
+    # ------------------------------------------------------------------ baselines
+
+    def save_baseline(self, edition: BaselineEdition) -> None:
+        """Store (or replace) an earlier, external edition of the index."""
+        with self._tx() as c:
+            c.execute("DELETE FROM baseline_values WHERE edition = ?", (edition.edition,))
+            c.execute(
+                "INSERT OR REPLACE INTO baselines VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    edition.edition,
+                    edition.title,
+                    edition.year,
+                    edition.scale_max,
+                    edition.source,
+                    edition.sha256,
+                    _utcnow(),
+                ),
+            )
+            c.executemany(
+                "INSERT INTO baseline_values VALUES (?, ?, ?, ?, ?)",
+                [
+                    (edition.edition, e.institution, e.name, e.indicator, e.value)
+                    for e in edition.entries
+                ],
+            )
+
+    def load_baselines(self) -> list[BaselineEdition]:
+        out = []
+        for b in self._conn.execute("SELECT * FROM baselines ORDER BY year, edition").fetchall():
+            edition = BaselineEdition(
+                edition=b["edition"],
+                title=b["title"],
+                year=b["year"],
+                scale_max=b["scale_max"],
+                source=b["source"],
+                sha256=b["sha256"],
+            )
+            edition.entries = [
+                BaselineEntry(v["institution"], v["name"], v["indicator"], v["value"])
+                for v in self._conn.execute(
+                    "SELECT * FROM baseline_values WHERE edition = ? ORDER BY institution, indicator",
+                    (b["edition"],),
+                )
+            ]
+            out.append(edition)
+        return out
 
     # ------------------------------------------------------------------ reads
 
