@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any, TextIO
 
-from odaudit.models import ScoreCard
+from odaudit.models import Finding, ScoreCard
 from odaudit.store.view import RunView
 
-__all__ = ["COLUMNS", "LEVELS", "export_csv", "neutralise", "rows"]
+__all__ = [
+    "COLUMNS",
+    "LEVELS",
+    "export_csv",
+    "export_datapackage",
+    "export_json",
+    "neutralise",
+    "rows",
+]
 
 LEVELS = ("dataset", "institution", "dimension", "finding")
 
@@ -186,3 +197,137 @@ def export_csv(view: RunView, level: str, out: TextIO | None = None) -> str:
         return buffer.getvalue()
     write_csv(out, COLUMNS[level], rows(view, level))
     return ""
+
+
+#: Table Schema field types per column (anything not listed is a string).
+_TYPES: dict[str, str] = {
+    "run_id": "integer",
+    "rank": "integer",
+    "n_datasets": "integer",
+    "n_resources": "integer",
+    "n_findings": "integer",
+    "score": "number",
+    "datasets_score": "number",
+    "coverage": "number",
+    **{
+        d: "number"
+        for d in (
+            "availability",
+            "format",
+            "license",
+            "freshness",
+            "metadata",
+            "validity",
+            "personal_data",
+        )
+    },
+}
+
+_DESCRIPTIONS: dict[str, str] = {
+    "institution": "One row per institution: its score (0-100), band, rank and counts.",
+    "dataset": "One row per dataset: its score and each dimension score (0-100).",
+    "dimension": "One row per (institution or dataset, dimension) score, tidy.",
+    "finding": "One row per finding: the rule code, severity, message and how to fix it.",
+}
+
+
+def _schema(level: str) -> dict[str, Any]:
+    """Table Schema for one level: types, and 0-100 bounds on scores."""
+    fields = []
+    for name in COLUMNS[level]:
+        kind = _TYPES.get(name, "string")
+        field: dict[str, Any] = {"name": name, "type": kind}
+        if kind == "number":
+            field["constraints"] = {"minimum": 0, "maximum": 100}
+        elif kind == "integer":
+            field["constraints"] = {"minimum": 0}
+        fields.append(field)
+    return {"fields": fields, "missingValues": [""]}
+
+
+def export_datapackage(view: RunView, out_dir: Path) -> Path:
+    """A Frictionless Data Package: one CSV per level and a `datapackage.json` describing them."""
+    from odaudit.outputs import atomic_write_text
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    resources = []
+    for level in LEVELS:
+        name = f"{level}_scores" if level != "finding" else "findings"
+        atomic_write_text(out_dir / f"{name}.csv", export_csv(view, level))
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": _DESCRIPTIONS[level],
+                "schema": _schema(level),
+            }
+        )
+    manifest = view.manifest
+    package = {
+        "profile": "tabular-data-package",
+        "name": f"odaudit-run-{manifest.run_id}",
+        "title": "Índice Nacional de Datos Abiertos — puntajes y hallazgos",
+        "created": manifest.finished_at or manifest.started_at,
+        "version": manifest.methodology_version or "0",
+        "description": (
+            f"Scores computed by odaudit {manifest.odaudit_version} with methodology "
+            f"{manifest.methodology_name} {manifest.methodology_version}."
+        ),
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0",
+            }
+        ],
+        "resources": resources,
+    }
+    return atomic_write_text(
+        out_dir / "datapackage.json", json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+def export_json(view: RunView) -> str:
+    """The whole run as one JSON document: manifest, scores, institutions, findings."""
+    card = _card(view)
+    by_code = {inst.code: inst for inst in view.institutions}
+    dataset_scores = {(d.institution, d.dataset_id): asdict(d) for d in card.datasets}
+
+    def finding(f: Finding) -> dict[str, Any]:
+        return {**asdict(f), "severity": f.severity.value}
+
+    institutions = []
+    for score in card.institutions:
+        inst = by_code.get(score.code)
+        if inst is None:
+            continue
+        institutions.append(
+            {
+                **asdict(score),
+                "sources": [asdict(s) for s in inst.sources],
+                "coverage": [{**asdict(c), "status": c.status.value} for c in inst.coverage],
+                "findings": [finding(f) for f in inst.findings],
+                "datasets": [
+                    {
+                        "id": dv.dataset.id,
+                        "title": dv.dataset.title,
+                        "landing_page": dv.dataset.landing_page,
+                        "resources": [r.url for r in dv.dataset.resources],
+                        "score": dataset_scores.get((inst.code, dv.dataset.id)),
+                        "findings": [finding(f) for f in dv.findings],
+                    }
+                    for dv in inst.datasets
+                ],
+            }
+        )
+    doc = {
+        "manifest": asdict(view.manifest),
+        "methodology": view.methodology,
+        "national": {"score": card.national_score, "band": card.national_band},
+        "institutions": institutions,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)

@@ -45,8 +45,19 @@ def _view() -> RunView:
         national_score=-0.0,
         national_band="insuficiente",
         institutions=[
-            InstitutionScore("MINFIN", "@Finanzas", {"license": 0.0}, 10.0, None, 10.0,
-                             "insuficiente", 1, 1, 1, 1)
+            InstitutionScore(
+                "MINFIN",
+                "@Finanzas",
+                {"license": 0.0},
+                10.0,
+                None,
+                10.0,
+                "insuficiente",
+                1,
+                1,
+                1,
+                1,
+            )
         ],
         datasets=[DatasetScore("MINFIN", "ds-1", HOSTILE, {"license": 0.0, "format": 100.0}, 10.0)],
     )
@@ -104,3 +115,39 @@ def test_unscored_run_is_an_error() -> None:
     view.scorecard = None
     with pytest.raises(ValueError, match="no scores"):
         export_csv(view, "institution")
+
+
+def test_json_export_is_the_whole_run() -> None:
+    import json
+
+    from odaudit.export import export_json
+
+    doc = json.loads(export_json(_view()))
+    assert doc["national"]["band"] == "insuficiente"
+    [inst] = doc["institutions"]
+    assert inst["code"] == "MINFIN"
+    assert inst["datasets"][0]["title"] == HOSTILE  # JSON keeps values as they are
+    assert inst["datasets"][0]["findings"][0]["severity"] == "error"
+    assert inst["datasets"][0]["score"]["score"] == 10.0
+
+
+def test_datapackage_is_valid_for_frictionless(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from frictionless import Package, validate
+
+    from odaudit.export import export_datapackage
+
+    path = export_datapackage(_view(), tmp_path / "pkg")
+    report = validate(str(path))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = Package(str(path))
+    assert sorted(r.name for r in package.resources) == [
+        "dataset_scores",
+        "dimension_scores",
+        "findings",
+        "institution_scores",
+    ]
+    descriptor = json.loads(path.read_text())
+    fields = {f["name"]: f for f in descriptor["resources"][0]["schema"]["fields"]}
+    assert fields["score"]["type"] == "number"
