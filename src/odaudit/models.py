@@ -254,3 +254,4 @@ class ScoreCard:
     national_band: str
     institutions: list[InstitutionScore]
     datasets: list[DatasetScore]
+    scale_max: float = 100.0  # presets score on their own scale (0-405, 0-5 stars, 0-8 ...)
