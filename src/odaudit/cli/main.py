@@ -16,7 +16,9 @@ from odaudit.cli import (
     diff_cmd,
     export_cmd,
     report_cmd,
+    rules_cmd,
     run_cmd,
+    sources_cmd,
 )
 from odaudit.models import ExitCode
 
@@ -61,6 +63,8 @@ for module in (
     check_cmd,
     diff_cmd,
     baseline_cmd,
+    sources_cmd,
+    rules_cmd,
 ):
     module.register(app)
 
