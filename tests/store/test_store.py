@@ -72,7 +72,10 @@ def test_run_roundtrip(tmp_path: Path) -> None:
         run_id = store.start_run(RunManifest(command="odaudit run"), {"dimensions": {"a": 1}})
         store.add_institution(run_id, INST, 0)
         store.add_source_result(
-            run_id, "MINFIN", 0, INST.sources[0],
+            run_id,
+            "MINFIN",
+            0,
+            INST.sources[0],
             SourceResult(type="ckan", url="http://127.0.0.1:1/ckan", status="ok", datasets=1),
         )
         ds = _dataset()
@@ -141,7 +144,9 @@ def test_scores_saved_as_card_and_tidy_rows(tmp_path: Path) -> None:
         national_score=50.0,
         national_band="suficiente",
         institutions=[
-            InstitutionScore("MINFIN", "Finanzas", {"license": 0.0}, 40.0, 100.0, 50.0, "suficiente", 1)
+            InstitutionScore(
+                "MINFIN", "Finanzas", {"license": 0.0}, 40.0, 100.0, 50.0, "suficiente", 1
+            )
         ],
         datasets=[DatasetScore("MINFIN", "ds-1", "T", {"license": 0.0}, 40.0)],
     )
@@ -150,9 +155,11 @@ def test_scores_saved_as_card_and_tidy_rows(tmp_path: Path) -> None:
         store.save_scores(run_id, card)
         assert store.load_scorecard(run_id) == card
         assert store.load_scorecard(run_id, rules_hash="other") is None
-    rows = sqlite3.connect(path).execute(
-        "SELECT level, dimension, value FROM scores ORDER BY rowid"
-    ).fetchall()
+    rows = (
+        sqlite3.connect(path)
+        .execute("SELECT level, dimension, value FROM scores ORDER BY rowid")
+        .fetchall()
+    )
     assert ("national", "score", 50.0) in rows
     assert ("dataset", "license", 0.0) in rows
 
@@ -187,4 +194,32 @@ def test_migrations_are_recorded_once(tmp_path: Path) -> None:
     Store.open(path).close()
     Store.open(path).close()
     names = sqlite3.connect(path).execute("SELECT name FROM migrations").fetchall()
-    assert sorted(names) == [("0001_initial",), ("0002_baselines",)]
+    assert sorted(names) == [("0001_initial",), ("0002_baselines",), ("0003_http_cache",)]
+
+
+def test_http_cache_keeps_only_successes(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.sqlite") as store:
+        ok = _probe("http://x/ok.csv")
+        ok.etag = '"v1"'
+        store.remember_probe(1, ok)
+        store.remember_probe(
+            1, Probe(url="http://x/bad.csv", outcome=ProbeOutcome.HTTP_ERROR, status=500)
+        )
+        store.remember_probe(1, Probe(url="http://x/t.csv", outcome=ProbeOutcome.TIMEOUT))
+        cached = store.cached_probe("http://x/ok.csv")
+        assert cached is not None and cached.etag == '"v1"'
+        assert store.cached_probe("http://x/bad.csv") is None
+        assert store.cached_probe("http://x/t.csv") is None
+
+
+def test_failure_streak_counts_consecutive_failed_runs(tmp_path: Path) -> None:
+    url = "http://x/a.csv"
+    bad = Probe(url=url, outcome=ProbeOutcome.HTTP_ERROR, status=503)
+    good = Probe(url=url, outcome=ProbeOutcome.OK, status=200)
+    with Store.open(tmp_path / "s.sqlite") as store:
+        for run_id, probe in enumerate([bad, good, bad, bad], start=1):
+            store.record_outcomes(run_id, [probe])
+        assert store.failure_streak(url) == 2
+        assert store.failure_streak(url, before_run=4) == 1
+        assert store.failure_streak(url, before_run=3) == 0
+        assert store.failure_streak("http://never/seen") == 0

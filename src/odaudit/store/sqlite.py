@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from odaudit.baseline import BaselineEdition, BaselineEntry
-from odaudit.models import CoverageItem, Dataset, Finding, Institution, Probe, ScoreCard, Source
+from odaudit.models import (
+    CoverageItem,
+    Dataset,
+    Finding,
+    Institution,
+    Probe,
+    ProbeOutcome,
+    ScoreCard,
+    Source,
+)
 from odaudit.store.serialize import (
     coverage_from_dict,
     dataset_from_dict,
@@ -175,6 +184,26 @@ MIGRATIONS: list[tuple[str, str]] = [
             indicator TEXT NOT NULL,
             value REAL NOT NULL,
             PRIMARY KEY (edition, institution, indicator)
+        );
+        """,
+    ),
+    (
+        "0003_http_cache",
+        """
+        CREATE TABLE http_cache (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            fetched_at TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE TABLE resource_history (
+            url TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            status INTEGER,
+            PRIMARY KEY (url, run_id)
         );
         """,
     ),
@@ -527,6 +556,47 @@ class Store:
                     rows.append((sid, run_id, "dataset", ds.institution, ds.dataset_id, dim, value))
             c.executemany("INSERT INTO scores VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         return sid
+
+    # ------------------------------------------------------------------ across runs
+
+    def cached_probe(self, url: str) -> Probe | None:
+        """The last successful probe of `url` in any run (errors are never cached)."""
+        row = self._conn.execute("SELECT data FROM http_cache WHERE url = ?", (url,)).fetchone()
+        return probe_from_dict(json.loads(row[0])) if row else None
+
+    def remember_probe(self, run_id: int, probe: Probe) -> None:
+        """Keep a successful probe for conditional requests and reuse by later runs."""
+        if probe.outcome is not ProbeOutcome.OK or probe.status is None or probe.status >= 300:
+            return
+        data = to_dict(probe)
+        data["sniff"] = probe.sniff[:STORED_SNIFF_BYTES].hex()
+        with self._tx() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO http_cache VALUES (?, ?, ?, ?, ?, ?)",
+                (probe.url, probe.etag, probe.last_modified, probe.fetched_at, run_id, dumps(data)),
+            )
+
+    def record_outcomes(self, run_id: int, probes: Iterable[Probe]) -> None:
+        """One row per URL and run, so availability can demand K failures in a row."""
+        with self._tx() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO resource_history VALUES (?, ?, ?, ?)",
+                [(p.url, run_id, p.outcome.value, p.status) for p in probes],
+            )
+
+    def failure_streak(self, url: str, before_run: int | None = None) -> int:
+        """How many runs in a row (newest first, up to `before_run` excluded) `url` failed."""
+        sql = "SELECT outcome FROM resource_history WHERE url = ?"
+        args: list[Any] = [url]
+        if before_run is not None:
+            sql += " AND run_id < ?"
+            args.append(before_run)
+        streak = 0
+        for (outcome,) in self._conn.execute(sql + " ORDER BY run_id DESC", args):
+            if outcome == ProbeOutcome.OK.value:
+                break
+            streak += 1
+        return streak
 
     # ------------------------------------------------------------------ baselines
 
