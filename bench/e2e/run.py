@@ -1,0 +1,133 @@
+"""End-to-end benchmark: a whole `odaudit run` against a simulated national portal.
+
+Starts simportal.py (10,000 datasets x 3 resources by default, 20 ms per request,
+1 hang per 100 resources), audits it with a per-host limit of 8, then reruns it
+unchanged. Prints wall time against the bound that latency and politeness impose,
+peak memory, and the rerun speed-up, each next to its target.
+
+usage: python bench/e2e/run.py [--datasets 10000] [--resources 3] [--latency 0.02]
+needs: pip install aiohttp
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from simportal import KINDS, kind_of  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bound(n_resources: int, n_datasets: int, latency: float, timeout: float, lanes: int) -> float:
+    """Least wall time a polite crawler can need: one request per resource (two for a
+    redirect or a refused HEAD), hangs held for the timeout, `lanes` at a time, plus the
+    catalogue pages one after another."""
+    lane_seconds = 0.0
+    for i in range(n_resources):
+        kind = kind_of(i)
+        if kind == "hang":
+            lane_seconds += timeout
+        elif kind in ("301", "head405"):
+            lane_seconds += 2 * latency
+        else:
+            lane_seconds += latency
+    pages = math.ceil(n_datasets / 1000)
+    return lane_seconds / lanes + pages * latency
+
+
+def run_odaudit(config: Path, out: Path, port: int) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `odaudit run` in a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "odaudit", "run", "--institutions", str(config), "--out", str(out),
+         "--store", str(out.parent / "bench.sqlite"), "--log-format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        sys.exit(f"odaudit failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--datasets", type=int, default=10000)
+    ap.add_argument("--resources", type=int, default=3)
+    ap.add_argument("--latency", type=float, default=0.02)
+    ap.add_argument("--timeout", type=float, default=2.0)
+    ap.add_argument("--lanes", type=int, default=8)
+    a = ap.parse_args()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "simportal.py"), "--port", str(port), "--datasets",
+         str(a.datasets), "--resources", str(a.resources), "--latency", str(a.latency),
+         "--hang", "60"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/__stats", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        work = Path(tempfile.mkdtemp(prefix="odaudit-bench-"))
+        config = work / "institutions.yaml"
+        config.write_text(
+            f"""allow_origins: ["http://127.0.0.1:{port}"]
+crawl:
+  timeout: {a.timeout}
+  concurrency: 64
+  per_host_concurrency: {a.lanes}
+institutions:
+  - code: SIM
+    name: Portal simulado
+    sources:
+      - {{type: ckan, url: "http://127.0.0.1:{port}"}}
+""",
+            encoding="utf-8",
+        )
+        n_res = a.datasets * a.resources
+        limit = bound(n_res, a.datasets, a.latency, a.timeout, a.lanes)
+        first, rss = run_odaudit(config, work / "first", port)
+        stats = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/__stats"))
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/__reset")
+        second, rss2 = run_odaudit(config, work / "second", port)
+        stats2 = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/__stats"))
+    finally:
+        server.terminate()
+    hangs = sum(1 for i in range(n_res) if kind_of(i) == "hang")
+    print(f"workload: {a.datasets} datasets, {n_res} resources ({hangs} hang), latency "
+          f"{a.latency * 1000:.0f} ms, timeout {a.timeout:g} s, per-host limit {a.lanes}; "
+          f"mix per {len(KINDS)}: {', '.join(sorted(set(KINDS)))}")
+    print(f"first run:  {first:7.1f} s wall   bound {limit:6.1f} s   ratio {first / limit:4.2f}  "
+          f"(target <= 1.20)   requests {stats['requests']}")
+    print(f"peak RSS:   {max(rss, rss2):7.0f} MB                                (target <= 300 MB)")
+    print(f"rerun:      {second:7.1f} s wall   speed-up {first / second:5.1f}x              "
+          f"(target >= 10x)   requests {stats2['requests']}, 304s {stats2['not_modified']}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
