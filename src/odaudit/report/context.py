@@ -1,0 +1,645 @@
+"""One plain context per report, built once and rendered by both templates.
+
+All judgement about what the report says (ordering, grouping, which links are
+allowed, labels in the reader's language) happens here, so the Markdown and the
+HTML can never disagree. Values stay raw text: each template escapes for its format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from odaudit.models import DIMENSIONS, DatasetScore, InstitutionScore, Severity
+from odaudit.report.i18n import (
+    BAND_LABELS,
+    COVERAGE_LABELS,
+    DIMENSION_LABELS,
+    REPORT_TITLE,
+    RUN_STATUS_LABELS,
+    SEVERITY_LABELS,
+    SOURCE_STATUS_LABELS,
+    Formatter,
+    translations,
+)
+from odaudit.report.methodology import MethodologySnapshot, read_methodology
+from odaudit.report.safety import plain_text, safe_url
+from odaudit.store.view import DatasetView, InstitutionView, RunView
+from odaudit.worklist import WorkItem, compact_evidence
+
+__all__ = [
+    "Cell",
+    "DatasetRow",
+    "InstitutionSection",
+    "Link",
+    "ReportContext",
+    "RuleInfo",
+    "build_context",
+]
+
+#: Work-list items and dataset rows shown per institution; the exports hold them all.
+MAX_WORK_ITEMS = 150
+MAX_DATASET_ROWS = 400
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _evidence(evidence: object) -> str:
+    """The compact key facts of a finding; evidence that is not a mapping is shown as text."""
+    if not isinstance(evidence, Mapping):
+        return plain_text(evidence)[:240]
+    try:
+        return compact_evidence(evidence)
+    except (TypeError, ValueError):
+        return plain_text(repr(dict(evidence)))[:240]
+
+
+class RuleInfo(Protocol):
+    """What the report needs of a rule (`odaudit.checks.Rule` satisfies it)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def dimension(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def doc(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
+
+
+@dataclass
+class Link:
+    """Text with a target only when the target is an http(s) URL."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass
+class Cell:
+    """A score with its band and colour level (0 best .. 3 worst; -1 when absent)."""
+
+    key: str
+    label: str
+    value: float | None
+    text: str
+    band: str = ""
+    level: int = -1
+
+
+@dataclass
+class DimensionColumn:
+    key: str
+    label: str
+    weight: float | None  # share of the dataset score, 0..1; None for coverage
+
+
+@dataclass
+class RankingRow:
+    rank: int | None
+    code: str
+    name: str
+    score: Cell
+    n_datasets: int
+    n_resources: int
+    n_findings: int
+    n_sources: int
+    cells: list[Cell]
+    bar: float  # 0..100, share of the scale's maximum
+
+
+@dataclass
+class SourceRow:
+    type: str
+    link: Link
+    status: str
+    status_label: str
+    datasets: int
+    resources: int
+    error: str
+
+
+@dataclass
+class CoverageRow:
+    key_id: str
+    title: str
+    status: str
+    status_label: str
+    datasets: list[Link]
+
+
+@dataclass
+class DatasetRow:
+    anchor: str
+    link: Link
+    n_resources: int
+    formats: str
+    licence: str
+    modified: str
+    score: Cell
+
+
+@dataclass
+class WorkRow:
+    code: str
+    title: str
+    severity: str
+    severity_label: str
+    dataset: str
+    message: str
+    evidence: str
+    fix: str
+    count: int
+    points: str  # weight × occurrences, formatted
+    resources: list[Link]
+    more_resources: int
+
+
+@dataclass
+class InstitutionSection:
+    code: str
+    name: str
+    sector: str
+    website: Link
+    rank: int | None
+    score: Cell
+    cells: list[Cell]
+    n_datasets: int
+    n_resources: int
+    n_findings: int
+    findings_by_severity: list[tuple[str, str, int]]  # (severity, label, count)
+    sources: list[SourceRow]
+    coverage: list[CoverageRow]
+    n_key_datasets: int
+    best: list[DatasetRow]
+    worst: list[DatasetRow]
+    work: list[WorkRow]
+    work_hidden: int
+    datasets: list[DatasetRow]
+    datasets_hidden: int
+
+
+@dataclass
+class Summary:
+    score: Cell
+    n_institutions: int
+    n_datasets: int
+    n_resources: int
+    n_findings: int
+    findings_by_severity: list[tuple[str, str, int]]
+    no_source: list[Link]  # link text "CODE — name", url "#CODE"
+    failed_sources: int
+    n_sources: int
+
+
+@dataclass
+class RuleRow:
+    code: str
+    title: str
+    dimension: str
+    severity: str
+    severity_label: str
+    weight: str
+    summary: str
+    enabled: bool
+
+
+@dataclass
+class BandRow:
+    name: str
+    label: str
+    minimum: str
+    level: int
+    value: float  # the minimum as a number, for chart geometry
+
+
+@dataclass
+class MethodologyInfo:
+    name: str
+    version: str
+    dimensions: list[tuple[str, str]]  # (label, weight as percent)
+    datasets_weight: str
+    coverage_weight: str
+    pdf_only_credit: str
+    bands: list[BandRow]
+    rules: list[RuleRow]
+    scale_max: str
+
+
+@dataclass
+class ManifestInfo:
+    run_id: int
+    version: str
+    status: str
+    started: str
+    finished: str
+    clock: str
+    user_agent: str
+    configs: list[tuple[str, str]]  # (path, sha256)
+    methodology: str
+    command: str
+    allow_origins: list[str]
+
+
+@dataclass
+class ReportContext:
+    lang: str
+    title: str
+    run_date: str
+    scored: bool
+    scale_max: str
+    summary: Summary
+    columns: list[DimensionColumn]
+    ranking: list[RankingRow]
+    institutions: list[InstitutionSection]
+    methodology: MethodologyInfo
+    manifest: ManifestInfo
+    bands: list[BandRow] = field(default_factory=list)
+
+
+class _Builder:
+    """Holds what every part of the context needs: language, scores, bands, rules."""
+
+    def __init__(self, view: RunView, rules: Sequence[RuleInfo], lang: str) -> None:
+        self.view = view
+        self.lang = lang
+        self.gettext: Callable[[str], str] = translations(lang).gettext
+        self.fmt = Formatter(lang)
+        self.meth: MethodologySnapshot = read_methodology(view.methodology)
+        card = view.scorecard
+        self.scale = float(card.scale_max) if card and card.scale_max > 0 else 100.0
+        self.inst_scores: dict[str, InstitutionScore] = (
+            {s.code: s for s in card.institutions} if card else {}
+        )
+        self.ds_scores: dict[tuple[str, str], DatasetScore] = (
+            {(d.institution, d.dataset_id): d for d in card.datasets} if card else {}
+        )
+        self.rules = {r.code: r for r in rules}
+
+    # -- small helpers --------------------------------------------------------------
+
+    def _(self, message: str) -> str:
+        return self.gettext(message)
+
+    def label(self, table: Mapping[str, str], key: str) -> str:
+        return self._(table[key]) if key in table else key
+
+    def level(self, value: float | None, scale: float = 100.0) -> tuple[str, int]:
+        """The band a score falls in (bands are on a 0-100 scale) and its colour level."""
+        if value is None:
+            return "", -1
+        bands = self.meth.bands
+        percent = 100.0 * value / scale if scale else value
+        index = next((i for i, (_, low) in enumerate(bands) if percent >= low), len(bands) - 1)
+        last = max(len(bands) - 1, 1)
+        return bands[index][0], round(index * 3 / last)
+
+    def cell(self, key: str, value: float | None, scale: float = 100.0) -> Cell:
+        band, level = self.level(value, scale)
+        label = self.label(DIMENSION_LABELS, key) if key in DIMENSION_LABELS else key
+        return Cell(key, label, value, self.fmt.number(value), band, level)
+
+    def score_cell(self, value: float | None, band: str | None = None) -> Cell:
+        cell = self.cell("score", value, self.scale)
+        cell.label = self._("Puntaje")
+        if band:
+            cell.band = band
+        if cell.band:
+            cell.band = self.label(BAND_LABELS, cell.band)
+        return cell
+
+    def severity_counts(self, severities: Sequence[str]) -> list[tuple[str, str, int]]:
+        counts = Counter(severities)
+        return [
+            (s.value, self.label(SEVERITY_LABELS, s.value), counts.get(s.value, 0))
+            for s in sorted(Severity, key=lambda s: -s.rank)
+        ]
+
+    # -- parts ------------------------------------------------------------------------
+
+    def columns(self) -> list[DimensionColumn]:
+        present = set(self.meth.dimensions)
+        for score in self.inst_scores.values():
+            present.update(score.dimensions)
+        total = sum(w for w in self.meth.dimensions.values() if w > 0)
+        cols = []
+        for key in DIMENSIONS:
+            if key in present:
+                weight = self.meth.dimensions.get(key)
+                share = weight / total if weight is not None and total > 0 else None
+                cols.append(DimensionColumn(key, self.label(DIMENSION_LABELS, key), share))
+        cols.append(DimensionColumn("coverage", self.label(DIMENSION_LABELS, "coverage"), None))
+        return cols
+
+    def dim_cells(self, code: str, columns: Sequence[DimensionColumn]) -> list[Cell]:
+        score = self.inst_scores.get(code)
+        dims = score.dimensions if score else {}
+        out = []
+        for col in columns:
+            value = dims.get(col.key)
+            if col.key == "coverage" and score is not None and value is None:
+                value = score.coverage
+            out.append(self.cell(col.key, value))
+        return out
+
+    def ordered_institutions(self) -> list[InstitutionView]:
+        def key(inst: InstitutionView) -> tuple[int, float, str]:
+            score = self.inst_scores.get(inst.code)
+            if score is None:
+                return (1, 0.0, inst.code)
+            return (0, float(score.rank or 0) or -score.score, inst.code)
+
+        return sorted(self.view.institutions, key=key)
+
+    def ranking_row(self, inst: InstitutionView, columns: Sequence[DimensionColumn]) -> RankingRow:
+        score = self.inst_scores.get(inst.code)
+        value = score.score if score else None
+        return RankingRow(
+            rank=score.rank if score and score.rank else None,
+            code=plain_text(inst.code),
+            name=plain_text(inst.name),
+            score=self.score_cell(value, score.band if score else None),
+            n_datasets=score.n_datasets if score else len(inst.datasets),
+            n_resources=(
+                score.n_resources if score else sum(len(d.dataset.resources) for d in inst.datasets)
+            ),
+            n_findings=score.n_findings if score else len(inst.all_findings()),
+            n_sources=len(inst.sources),
+            cells=self.dim_cells(inst.code, columns),
+            bar=max(0.0, min(100.0, 100.0 * (value or 0.0) / self.scale)),
+        )
+
+    def dataset_row(self, inst: InstitutionView, index: int, dv: DatasetView) -> DatasetRow:
+        ds = dv.dataset
+        score = self.ds_scores.get((inst.code, ds.id))
+        formats = sorted({plain_text(r.format).upper() for r in ds.resources if r.format.strip()})
+        licence = plain_text(ds.license_title or ds.license_id)
+        modified = plain_text(ds.modified or "")
+        if _ISO_DAY.match(modified):
+            modified = modified[:10]
+        return DatasetRow(
+            anchor=f"{inst.code}-ds-{index}",
+            link=Link(plain_text(ds.title) or plain_text(ds.id), safe_url(ds.landing_page)),
+            n_resources=len(ds.resources),
+            formats=", ".join(formats) or "—",
+            licence=licence or "—",
+            modified=modified or "—",
+            score=self.score_cell(score.score if score else None),
+        )
+
+    def sources(self, inst: InstitutionView) -> list[SourceRow]:
+        return [
+            SourceRow(
+                type=plain_text(s.type),
+                link=Link(plain_text(s.url), safe_url(s.url)),
+                status=s.status,
+                status_label=self.label(SOURCE_STATUS_LABELS, s.status),
+                datasets=s.datasets,
+                resources=s.resources,
+                error=plain_text(s.error),
+            )
+            for s in inst.sources
+        ]
+
+    def coverage(self, inst: InstitutionView, rows: Mapping[str, DatasetRow]) -> list[CoverageRow]:
+        out = []
+        for item in inst.coverage:
+            status = str(item.status)
+            found = [
+                Link(rows[i].link.text, "#" + rows[i].anchor) if i in rows else Link(plain_text(i))
+                for i in item.dataset_ids
+            ]
+            out.append(
+                CoverageRow(
+                    key_id=plain_text(item.key_id),
+                    title=plain_text(item.title),
+                    status=status,
+                    status_label=self.label(COVERAGE_LABELS, status),
+                    datasets=found,
+                )
+            )
+        return out
+
+    def work(self, inst: InstitutionView) -> list[WorkRow]:
+        rows = []
+        for item in self.work_items(inst):
+            resources = [Link(plain_text(u), safe_url(u)) for u in item.resources[:3]]
+            rows.append(
+                WorkRow(
+                    code=plain_text(item.code),
+                    title=plain_text(item.title) if item.title != item.code else "",
+                    severity=item.severity.value,
+                    severity_label=self.label(SEVERITY_LABELS, item.severity.value),
+                    dataset=plain_text(item.dataset_title)
+                    or (plain_text(item.dataset_id) if item.dataset_id else self._("institución")),
+                    message=plain_text(item.message),
+                    evidence=plain_text(item.evidence),
+                    fix=plain_text(item.fix or self.rule_fix(item.code)),
+                    count=item.count,
+                    points=self.fmt.number(item.weight * item.count),
+                    resources=resources,
+                    more_resources=max(0, len(item.resources) - len(resources)),
+                )
+            )
+        return rows
+
+    def work_items(self, inst: InstitutionView) -> list[WorkItem]:
+        """Findings grouped per rule and dataset, most damaging first.
+
+        Findings about resources collapse into one item per (rule, dataset) with a
+        count; dataset- and institution-level findings stay apart when their
+        messages differ (two missing key datasets are two jobs, not one).
+        """
+        titles = {d.dataset.id: d.dataset.title for d in inst.datasets}
+        items: dict[tuple[str, str | None, str | None], WorkItem] = {}
+        ordered = sorted(
+            inst.all_findings(),
+            key=lambda f: (f.code, f.dataset_id or "", f.resource_url or "", f.message),
+        )
+        for f in ordered:
+            key = (f.code, f.dataset_id, None if f.resource_url else f.message)
+            item = items.get(key)
+            if item is None:
+                rule = self.rules.get(f.code)
+                weight = self.meth.rule_weights.get(f.code, float(rule.weight) if rule else 0.0)
+                items[key] = WorkItem(
+                    code=f.code,
+                    title=(rule.title or rule.name) if rule else f.code,
+                    severity=f.severity,
+                    dataset_id=f.dataset_id,
+                    dataset_title=titles.get(f.dataset_id or "", ""),
+                    message=f.message,
+                    evidence=_evidence(f.evidence),
+                    fix=f.fix,
+                    weight=weight,
+                    resources=[f.resource_url] if f.resource_url else [],
+                )
+                continue
+            item.count += 1
+            if f.resource_url:
+                item.resources.append(f.resource_url)
+            if f.severity.rank > item.severity.rank:
+                item.severity = f.severity
+        return sorted(
+            items.values(), key=lambda i: (-i.impact[0], -i.impact[1], i.code, i.dataset_title)
+        )
+
+    def rule_fix(self, code: str) -> str:
+        rule = self.rules.get(code)
+        return rule.fix if rule else ""
+
+    def institution(
+        self, inst: InstitutionView, columns: Sequence[DimensionColumn]
+    ) -> InstitutionSection:
+        score = self.inst_scores.get(inst.code)
+        all_rows = [self.dataset_row(inst, i, dv) for i, dv in enumerate(inst.datasets)]
+        by_id = {dv.dataset.id: row for dv, row in zip(inst.datasets, all_rows, strict=True)}
+        scored = sorted(
+            (r for r in all_rows if r.score.value is not None),
+            key=lambda r: (-(r.score.value or 0.0), r.link.text),
+        )
+        k = min(3, len(scored) // 2) if len(scored) >= 2 else len(scored)
+        worst = list(reversed(scored[-k:])) if len(scored) >= 2 and k else []
+        work = self.work(inst)
+        findings = inst.all_findings()
+        return InstitutionSection(
+            code=plain_text(inst.code),
+            name=plain_text(inst.name),
+            sector=plain_text(inst.sector),
+            website=Link(plain_text(inst.website), safe_url(inst.website)),
+            rank=score.rank if score and score.rank else None,
+            score=self.score_cell(score.score if score else None, score.band if score else None),
+            cells=self.dim_cells(inst.code, columns),
+            n_datasets=len(inst.datasets),
+            n_resources=sum(len(d.dataset.resources) for d in inst.datasets),
+            n_findings=len(findings),
+            findings_by_severity=self.severity_counts([f.severity.value for f in findings]),
+            sources=self.sources(inst),
+            coverage=self.coverage(inst, by_id),
+            n_key_datasets=inst.n_key_datasets or len(inst.coverage),
+            best=scored[:k],
+            worst=worst,
+            work=work[:MAX_WORK_ITEMS],
+            work_hidden=max(0, len(work) - MAX_WORK_ITEMS),
+            datasets=all_rows[:MAX_DATASET_ROWS],
+            datasets_hidden=max(0, len(all_rows) - MAX_DATASET_ROWS),
+        )
+
+    def summary(self) -> Summary:
+        card = self.view.scorecard
+        insts = self.view.institutions
+        findings = [f for inst in insts for f in inst.all_findings()]
+        sources = [s for inst in insts for s in inst.sources]
+        return Summary(
+            score=self.score_cell(
+                card.national_score if card else None, card.national_band if card else None
+            ),
+            n_institutions=len(insts),
+            n_datasets=sum(len(i.datasets) for i in insts),
+            n_resources=sum(len(d.dataset.resources) for i in insts for d in i.datasets),
+            n_findings=len(findings),
+            findings_by_severity=self.severity_counts([f.severity.value for f in findings]),
+            no_source=[
+                Link(f"{plain_text(i.code)} — {plain_text(i.name)}", "#" + i.code)
+                for i in insts
+                if not i.sources
+            ],
+            failed_sources=sum(1 for s in sources if s.status != "ok"),
+            n_sources=len(sources),
+        )
+
+    def band_rows(self) -> list[BandRow]:
+        last = max(len(self.meth.bands) - 1, 1)
+        return [
+            BandRow(
+                name,
+                self.label(BAND_LABELS, name),
+                self.fmt.number(low, 0),
+                round(i * 3 / last),
+                low,
+            )
+            for i, (name, low) in enumerate(self.meth.bands)
+        ]
+
+    def methodology(self, columns: Sequence[DimensionColumn]) -> MethodologyInfo:
+        card = self.view.scorecard
+        rules = []
+        for rule in sorted(self.rules.values(), key=lambda r: r.code):
+            severity = self.meth.rule_severities.get(rule.code, str(rule.severity))
+            weight = self.meth.rule_weights.get(rule.code, float(rule.weight))
+            rules.append(
+                RuleRow(
+                    code=plain_text(rule.code),
+                    title=plain_text(rule.title or rule.name),
+                    dimension=self.label(DIMENSION_LABELS, rule.dimension),
+                    severity=severity,
+                    severity_label=self.label(SEVERITY_LABELS, severity),
+                    weight=self.fmt.number(weight, 0 if float(weight).is_integer() else 1),
+                    summary=plain_text(rule.summary),
+                    enabled=self.meth.enabled(rule.code),
+                )
+            )
+        return MethodologyInfo(
+            name=plain_text(self.meth.name or (card.methodology if card else "")),
+            version=plain_text(self.meth.version or (card.methodology_version if card else "")),
+            dimensions=[(c.label, self.fmt.percent(c.weight)) for c in columns if c.weight],
+            datasets_weight=self.fmt.percent(self.meth.datasets_weight),
+            coverage_weight=self.fmt.percent(self.meth.coverage_weight),
+            pdf_only_credit=self.fmt.percent(self.meth.pdf_only_credit),
+            bands=self.band_rows(),
+            rules=rules,
+            scale_max=self.fmt.number(self.scale, 0),
+        )
+
+    def manifest(self) -> ManifestInfo:
+        m = self.view.manifest
+        configs = [(m.institutions_path, m.institutions_sha256), (m.rules_path, m.rules_sha256)]
+        return ManifestInfo(
+            run_id=m.run_id,
+            version=plain_text(m.odaudit_version) or "—",
+            status=self.label(RUN_STATUS_LABELS, m.status),
+            started=self.fmt.datetime(m.started_at),
+            finished=self.fmt.datetime(m.finished_at),
+            clock=self.fmt.datetime(m.now or None),
+            user_agent=plain_text(m.user_agent) or "—",
+            configs=[(plain_text(p), plain_text(h) or "—") for p, h in configs if p or h],
+            methodology=plain_text(f"{m.methodology_name} {m.methodology_version}") or "—",
+            command=plain_text(m.command) or "—",
+            allow_origins=[plain_text(o) for o in m.allow_origins],
+        )
+
+    def build(self) -> ReportContext:
+        columns = self.columns()
+        ordered = self.ordered_institutions()
+        m = self.view.manifest
+        return ReportContext(
+            lang=self.lang,
+            title=self._(REPORT_TITLE),
+            run_date=self.fmt.date(m.finished_at or m.started_at or m.now or None),
+            scored=self.view.scorecard is not None,
+            scale_max=self.fmt.number(self.scale, 0),
+            summary=self.summary(),
+            columns=columns,
+            ranking=[self.ranking_row(i, columns) for i in ordered],
+            institutions=[self.institution(i, columns) for i in ordered],
+            methodology=self.methodology(columns),
+            manifest=self.manifest(),
+            bands=self.band_rows(),
+        )
+
+
+def build_context(view: RunView, rules: Sequence[RuleInfo], *, lang: str = "es") -> ReportContext:
+    """Everything both report formats show, computed once from a stored run."""
+    return _Builder(view, rules, lang).build()
