@@ -104,7 +104,12 @@ class Doc:
 
     def sequence(self, node: Node, what: str) -> list[Node] | None:
         if not isinstance(node, SequenceNode):
-            self.add(node, f"{what} must be a list, got {_kind(self, node)}")
+            empty = isinstance(node, ScalarNode) and self.value(node) is None
+            self.add(
+                node,
+                f"{what} must be a list, got {_kind(self, node)}",
+                "write [] for an empty list" if empty else "",
+            )
             return None
         return list(node.value)
 
