@@ -134,3 +134,36 @@ def test_unsafe_tags_are_refused(write: Write) -> None:
 def test_default_rules_with_inst(write: Write) -> None:
     _, m = load_config(write(INST_OK), default_rules_path(), KNOWN)
     assert m.enabled("AV001")
+
+
+PARAMS = {"FR002": {"grace_days": 15, "strict": False, "ratio": 0.5}, "FR001": {}}
+
+
+def test_unknown_rule_parameter_with_registry(write: Write) -> None:
+    path = write(RULES_OK + "rules:\n  FR002:\n    params: {grace_dayz: 3}\n")
+    (p,) = problems_of(lambda: load_methodology(path, KNOWN, PARAMS))
+    assert p.line == 6 and p.message == "unknown parameter 'grace_dayz' in rules.FR002.params"
+    assert p.hint == "did you mean 'grace_days'?"
+
+
+def test_parameter_of_the_wrong_type_with_registry(write: Write) -> None:
+    path = write(
+        RULES_OK
+        + "rules:\n  FR002:\n    params:\n      grace_days: '15'\n      strict: 1\n      ratio: 1\n"
+    )
+    found = problems_of(lambda: load_methodology(path, KNOWN, PARAMS))
+    assert [(p.line, p.message) for p in found] == [
+        (7, "rules.FR002.params.grace_days must be a whole number, got '15'"),
+        (8, "rules.FR002.params.strict must be true or false, got 1"),
+    ]  # an int is a fine float: ratio passes
+
+
+def test_rule_without_parameters(write: Write) -> None:
+    path = write(RULES_OK + "rules:\n  FR001: {params: {x: 1}}\n")
+    (p,) = problems_of(lambda: load_methodology(path, KNOWN, PARAMS))
+    assert p.hint == "this rule takes no parameters"
+
+
+def test_parameters_are_free_without_registry(write: Write) -> None:
+    m = load_methodology(write(RULES_OK + "rules:\n  FR002: {params: {anything: [1, 2]}}\n"), KNOWN)
+    assert m.rules["FR002"].params == {"anything": [1, 2]}

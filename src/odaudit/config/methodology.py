@@ -9,9 +9,10 @@ thresholds {fail_under, fail_on}.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,12 +132,18 @@ def default_rules_path() -> Path:
     return Path(__file__).resolve().parent.parent / "rules" / "default.yaml"
 
 
-def load_methodology(path: str | Path, known_codes: Collection[str] | None = None) -> Methodology:
+def load_methodology(
+    path: str | Path,
+    known_codes: Collection[str] | None = None,
+    known_params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Methodology:
     """Load a methodology file; raises ConfigError with every problem found.
 
     `known_codes`: the rule registry's codes; None accepts any code shaped like "AV001".
+    `known_params`: each rule's default parameters; when given, `params:` keys must be among
+    them and their values of the same type as the default.
     """
-    doc, methodology = read_methodology(Path(path), known_codes)
+    doc, methodology = read_methodology(Path(path), known_codes, known_params)
     if doc.problems:
         raise ConfigError(doc.sorted_problems())
     assert methodology is not None
@@ -144,7 +151,9 @@ def load_methodology(path: str | Path, known_codes: Collection[str] | None = Non
 
 
 def read_methodology(
-    path: Path, known_codes: Collection[str] | None
+    path: Path,
+    known_codes: Collection[str] | None,
+    known_params: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[Doc, Methodology | None]:
     """Parse and validate without raising: the problems are in `doc.problems`."""
     doc = parse_file(path)
@@ -164,7 +173,7 @@ def read_methodology(
         version = meta.string("version", nonempty=True)
     select = _selectors(top, "select", codes) if top.has("select") else list(CATEGORIES)
     ignore = _selectors(top, "ignore", codes)
-    rules = _rules(doc, top.node_of("rules"), codes)
+    rules = _rules(doc, top.node_of("rules"), codes, known_params)
     dimensions = _dimensions(doc, top.node_of("dimensions"))
     dw, cw, pdf = _institution(doc, top.node_of("institution"))
     bands = _bands(doc, top.node_of("bands"))
@@ -207,8 +216,6 @@ class _Codes:
             )
         if code in self.known:
             return None
-        import difflib
-
         close = difflib.get_close_matches(code, sorted(self.known), n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "see `odaudit rules list`"
         return f"unknown rule code {code!r}", hint
@@ -234,7 +241,9 @@ def _selectors(top: Fields, key: str, codes: _Codes) -> list[str]:
     return out
 
 
-def _rules(doc: Doc, node: Node | None, codes: _Codes) -> dict[str, RuleSettings]:
+def _rules(
+    doc: Doc, node: Node | None, codes: _Codes, known_params: Mapping[str, Mapping[str, Any]] | None
+) -> dict[str, RuleSettings]:
     f = doc.mapping(node, "rules") if node is not None else None
     out: dict[str, RuleSettings] = {}
     for code, (key_node, value_node) in (f.fields if f else {}).items():
@@ -256,6 +265,8 @@ def _rules(doc: Doc, node: Node | None, codes: _Codes) -> dict[str, RuleSettings
         p = doc.mapping(p_node, f"rules.{code}.params") if p_node is not None else None
         if p is not None:
             params = {k: doc.plain(v) for k, (_, v) in p.fields.items()}
+            if known_params is not None and code in known_params:
+                _check_params(p, params, known_params[code])
         out[code] = RuleSettings(severity=severity, weight=weight, params=params)
     return out
 
@@ -352,3 +363,63 @@ def _thresholds(doc: Doc, node: Node | None) -> tuple[float | None, Severity | N
     fail_under = f.opt_number("fail_under", minimum=0, maximum=100) if f.has("fail_under") else None
     fail_on = _severity(f, "fail_on")
     return fail_under, fail_on
+
+
+def _check_params(p: Fields, params: dict[str, Any], defaults: Mapping[str, Any]) -> None:
+    """Parameter names must be the rule's own, and values of the same type as its defaults."""
+    for name in list(params):
+        key_node, value_node = p.fields[name]
+        if name not in defaults:
+            close = difflib.get_close_matches(name, list(defaults), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else (
+                    "parameters: " + ", ".join(sorted(defaults))
+                    if defaults
+                    else "this rule takes no parameters"
+                )
+            )
+            p.doc.add(key_node, f"unknown parameter '{name}' in {p.what}", hint)
+            del params[name]
+            continue
+        expected = _type_name(defaults[name])
+        if expected and not _same_type(params[name], defaults[name]):
+            p.doc.add(
+                value_node,
+                f"{p.what}.{name} must be {expected}, got {params[name]!r}",
+                f"the default is {defaults[name]!r}",
+            )
+            del params[name]
+
+
+def _type_name(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "a whole number"
+    if isinstance(default, float):
+        return "a number"
+    if isinstance(default, str):
+        return "a string"
+    if isinstance(default, list | tuple | set | frozenset):
+        return "a list"
+    if isinstance(default, Mapping):
+        return "a mapping"
+    return ""  # None or anything else: any value
+
+
+def _same_type(value: Any, default: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, int):
+        return isinstance(value, int)
+    if isinstance(default, float):
+        return isinstance(value, int | float)
+    if isinstance(default, str):
+        return isinstance(value, str)
+    if isinstance(default, list | tuple | set | frozenset):
+        return isinstance(value, list)
+    if isinstance(default, Mapping):
+        return isinstance(value, dict)
+    return True
