@@ -159,3 +159,20 @@ def test_all_problems_of_one_file_in_line_order(write: Write) -> None:
         == f"{path}:4: unknown key 'nmae' in institution A — did you mean 'name'?"
     )
     assert str(found[2]) == f"{path}:4: unknown key 'nmae' in institution A. did you mean 'name'?"
+
+
+def test_alias_bomb_is_refused(write: Write) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 8):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    p = only(write, "\n".join(lines) + "\n" + INST_OK)
+    assert p.line is None and "aliases" in p.message
+
+
+def test_small_aliases_are_fine(write: Write) -> None:
+    text = (
+        INST_OK
+        + "    key_datasets:\n      - &kd {id: a, title: A}\n  - code: B\n    name: B\n    key_datasets: [*kd]\n"
+    )
+    config = load_institutions(write(text))
+    assert config.institutions[1].key_datasets[0].id == "a"

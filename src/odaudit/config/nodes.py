@@ -324,9 +324,40 @@ def parse_file(path: Path) -> Doc:
     doc._loader = loader
     if doc.root is None:
         doc.add(None, "the file is empty")
+    elif _expanded_size(doc.root, {}) > MAX_VALUES:
+        doc.add(
+            None,
+            f"the file expands to more than {MAX_VALUES:,} values through YAML aliases",
+            "write it out without anchors and aliases",
+        )
+        doc.root = None
     else:
         _check_tags(doc, doc.root, set())
     return doc
+
+
+#: A configuration is small; more values than this can only come from an alias bomb.
+MAX_VALUES = 1_000_000
+
+
+def _expanded_size(node: Node, memo: dict[int, int]) -> int:
+    """How many nodes the tree holds once aliases are expanded (linear time, memoised)."""
+    if id(node) in memo:
+        return memo[id(node)]
+    memo[id(node)] = MAX_VALUES + 1  # a node reached again while being sized is a cycle
+    size = 1
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo) + _expanded_size(v, memo)
+            if size > MAX_VALUES:
+                break
+    elif isinstance(node, SequenceNode):
+        for v in node.value:
+            size += _expanded_size(v, memo)
+            if size > MAX_VALUES:
+                break
+    memo[id(node)] = size
+    return size
 
 
 def _check_tags(doc: Doc, node: Node, seen: set[int]) -> None:
