@@ -4,7 +4,7 @@ Both files are checked in full before any network I/O; every problem comes back 
 `ConfigProblem` (file, line, message, hint) inside one `ConfigError`.
 """
 
-from odaudit.config.institutions import CONFIDENCE, SOURCE_TYPES, load_institutions
+from odaudit.config.institutions import load_institutions
 from odaudit.config.loader import load_config, registry_codes
 from odaudit.config.methodology import (
     CATEGORIES,
@@ -15,6 +15,7 @@ from odaudit.config.methodology import (
 )
 from odaudit.config.problems import ConfigError, ConfigProblem, format_problems
 from odaudit.config.settings import AuditConfig, CrawlSettings, HostSettings
+from odaudit.config.source_entry import CONFIDENCE, SOURCE_TYPES
 
 __all__ = [
     "CATEGORIES",
