@@ -16,6 +16,7 @@ of its file, so a stored score can always be traced to the exact rules behind it
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from odaudit.models import ScoreCard
 from odaudit.presets import five_stars, godi, mqa, redciudadana
@@ -33,7 +34,10 @@ __all__ = [
     "compare_with_baseline",
     "is_preset_file",
     "load_preset",
+    "load_rules",
+    "not_observed",
     "score_preset",
+    "score_with",
 ]
 
 #: Models by name: what each computes is Python; its numbers come from the preset file.
@@ -72,3 +76,25 @@ def score_preset(view: RunView, preset: Preset) -> ScoreCard:
 def not_observed(preset: Preset) -> tuple[str, ...]:
     """Indicators of the preset's model that a crawler cannot see."""
     return MODELS[preset.model].not_observed
+
+
+def load_rules(ref: str | Path) -> Any:
+    """A preset (bundled name or file with `model:`) or else a methodology file like
+    rules/default.yaml (`odaudit.config.Methodology`). Raises ConfigError."""
+    if isinstance(ref, str) and ref in PRESETS:
+        return load_preset(ref)
+    path = Path(ref)
+    if is_preset_file(path):
+        return load_preset(path)
+    from odaudit.config import load_methodology, registry_codes
+
+    return load_methodology(path, registry_codes())
+
+
+def score_with(view: RunView, rules: Any) -> ScoreCard:
+    """Score a stored run with what `load_rules` returned."""
+    if isinstance(rules, Preset):
+        return score_preset(view, rules)
+    from odaudit.scoring import score_run
+
+    return score_run(view, rules)
