@@ -195,7 +195,8 @@ def parse_date(raw: str | None) -> datetime | None:
     compact = _COMPACT.match(text)
     if compact:
         try:
-            return datetime(*(int(p) for p in compact.groups()), tzinfo=UTC)
+            y, m, d = (int(p) for p in compact.groups())
+            return datetime(y, m, d, tzinfo=UTC)
         except ValueError:
             return None
     dmy = _DMY.search(text)

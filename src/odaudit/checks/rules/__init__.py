@@ -1,0 +1,1 @@
+"""The rules, one module per category; importing a module registers its rules."""

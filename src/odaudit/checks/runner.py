@@ -1,0 +1,173 @@
+"""Run the registered rules with the methodology's overrides and turn hits into findings.
+
+A rule that crashes on hostile data must not stop the audit: its exception is logged
+and the rule yields nothing for that dataset (see `_safe`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from odaudit.checks.context import DatasetContext
+from odaudit.checks.coverage import InstitutionContext, match_coverage
+from odaudit.checks.registry import Hit, Rule, all_rules
+from odaudit.models import CoverageItem, Dataset, Finding, Institution, Probe, Severity, Source
+
+__all__ = [
+    "MethodologyLike",
+    "PortalErrorLike",
+    "SourceContext",
+    "run_dataset_checks",
+    "run_institution_checks",
+    "run_source_checks",
+]
+
+log = logging.getLogger(__name__)
+
+
+class RuleSettingsLike(Protocol):
+    @property
+    def severity(self) -> Severity | None: ...
+    @property
+    def weight(self) -> float | None: ...
+    @property
+    def params(self) -> dict[str, Any]: ...
+
+
+class MethodologyLike(Protocol):
+    """What the checks need of `odaudit.config.Methodology`."""
+
+    @property
+    def rules(self) -> Mapping[str, RuleSettingsLike]: ...
+    def enabled(self, code: str) -> bool: ...
+
+
+class PortalErrorLike(Protocol):
+    """What the checks need of `odaudit.portals.PortalError`."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def evidence(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    institution: Institution
+    source: Source
+    kind: str
+    message: str
+    evidence: dict[str, Any]
+
+
+def _effective(rule: Rule, methodology: MethodologyLike | None) -> tuple[Severity, dict[str, Any]]:
+    params = dict(rule.params)
+    severity = rule.severity
+    settings = methodology.rules.get(rule.code) if methodology is not None else None
+    if settings is not None:
+        params.update(settings.params or {})
+        if settings.severity is not None:
+            severity = Severity(settings.severity)
+    return severity, params
+
+
+def _safe(rule: Rule, ctx: object, params: Mapping[str, Any]) -> list[Hit]:
+    try:
+        return list(rule.check(ctx, params))
+    except Exception:  # one buggy rule must not sink the audit of a hostile dataset
+        log.exception("rule %s failed; it reports nothing for this item", rule.code)
+        return []
+
+
+def _findings(
+    rule: Rule,
+    severity: Severity,
+    hits: Iterable[Hit],
+    institution: str,
+    dataset_id: str | None,
+) -> list[Finding]:
+    return [
+        Finding(
+            code=rule.code,
+            severity=severity,
+            message=h.message,
+            institution=institution,
+            dataset_id=dataset_id,
+            resource_url=h.resource_url,
+            evidence=dict(h.evidence),
+            fix=h.fix if h.fix is not None else rule.fix,
+        )
+        for h in hits
+    ]
+
+
+def _selected(scopes: tuple[str, ...], methodology: MethodologyLike | None) -> list[Rule]:
+    return [
+        r
+        for r in all_rules()
+        if r.scope in scopes and (methodology is None or methodology.enabled(r.code))
+    ]
+
+
+def run_dataset_checks(
+    institution: Institution,
+    dataset: Dataset,
+    probes: Mapping[str, Probe],
+    methodology: MethodologyLike | None,
+    now: datetime,
+) -> list[Finding]:
+    """Every enabled resource- and dataset-level rule on one dataset."""
+    try:
+        ctx = DatasetContext.build(institution, dataset, probes, now)
+    except Exception:  # hostile metadata of a shape no adapter should produce
+        log.exception("could not read dataset %r for the checks", getattr(dataset, "id", "?"))
+        return []
+    out: list[Finding] = []
+    for rule in _selected(("resource", "dataset"), methodology):
+        severity, params = _effective(rule, methodology)
+        out.extend(
+            _findings(rule, severity, _safe(rule, ctx, params), institution.code, dataset.id)
+        )
+    return out
+
+
+def run_source_checks(
+    institution: Institution,
+    source: Source,
+    error: PortalErrorLike,
+    methodology: MethodologyLike | None = None,
+) -> list[Finding]:
+    """AV010 / AV011 for a source whose discovery failed."""
+    ctx = SourceContext(
+        institution=institution,
+        source=source,
+        kind=str(getattr(error, "kind", "") or ""),
+        message=str(getattr(error, "message", "") or error),
+        evidence=dict(getattr(error, "evidence", None) or {}),
+    )
+    out: list[Finding] = []
+    for rule in _selected(("source",), methodology):
+        severity, params = _effective(rule, methodology)
+        out.extend(_findings(rule, severity, _safe(rule, ctx, params), institution.code, None))
+    return out
+
+
+def run_institution_checks(
+    institution: Institution,
+    datasets: Sequence[Dataset],
+    methodology: MethodologyLike | None,
+) -> tuple[list[Finding], list[CoverageItem]]:
+    """Coverage of the institution's key datasets (CV001-CV003) and its coverage items."""
+    coverage = match_coverage(institution, datasets)
+    ctx = InstitutionContext(institution, list(datasets), coverage)
+    out: list[Finding] = []
+    for rule in _selected(("institution",), methodology):
+        severity, params = _effective(rule, methodology)
+        out.extend(_findings(rule, severity, _safe(rule, ctx, params), institution.code, None))
+    return out, coverage
