@@ -195,8 +195,8 @@ def parse_date(raw: str | None) -> datetime | None:
     compact = _COMPACT.match(text)
     if compact:
         try:
-            y, m, d = (int(p) for p in compact.groups())
-            return datetime(y, m, d, tzinfo=UTC)
+            year, month, day = (int(p) for p in compact.groups())
+            return datetime(year, month, day, tzinfo=UTC)
         except ValueError:
             return None
     dmy = _DMY.search(text)
