@@ -74,6 +74,7 @@ class Source:
     options: dict[str, Any] = field(default_factory=dict)  # adapter-specific keys
     verified: bool | None = None
     evidence: str = ""
+    confidence: str = ""  # verified-in-source | inferred | unknown
     line: int = 0  # line in institutions.yaml, for messages
 
 

@@ -35,19 +35,14 @@ def test_every_source_says_how_sure_we_are(config: AuditConfig) -> None:
     sources = [(i.code, s) for i in config.institutions for s in i.sources]
     assert sources
     for code, source in sources:
-        assert source.options.get("confidence") in CONFIDENCE, (code, source.url)
+        assert source.confidence in CONFIDENCE, (code, source.url)
         assert source.evidence, (code, source.url)
         assert source.verified is not None, (code, source.url)
         assert source.type in SOURCE_TYPES
 
 
 def test_the_verified_ckan_portals_are_configured(config: AuditConfig) -> None:
-    ckan = {
-        s.url: s.options["confidence"]
-        for i in config.institutions
-        for s in i.sources
-        if s.type == "ckan"
-    }
+    ckan = {s.url: s.confidence for i in config.institutions for s in i.sources if s.type == "ckan"}
     for url in (
         "https://datos.minfin.gob.gt",
         "https://datos.segeplan.gob.gt",

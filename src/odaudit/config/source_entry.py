@@ -48,7 +48,7 @@ def read_source(doc: Doc, node: Node, owner: str) -> Source | None:
     comes from), confidence (verified-in-source | inferred | unknown), plus adapter options kept
     in Source.options: ckan rows (int, default 1000) and group; html depth (int >= 0, default 1)
     and max_pages (int, default 50); socrata/opendatasoft domain; files urls (required list of
-    URLs) and datasets (list of {id, title, urls}). `confidence` is kept in options too.
+    URLs) and datasets (list of {id, title, urls}).
     """
     f = doc.mapping(node, f"{owner}: source")
     if f is None:
@@ -78,16 +78,14 @@ def read_source(doc: Doc, node: Node, owner: str) -> Source | None:
     )
     url = read_url(f, "url", required=True)
     options: dict[str, Any] = {}
-    confidence = f.opt_string("confidence")
-    if confidence is not None:
-        if confidence not in CONFIDENCE:
-            doc.add(
-                f.node_of("confidence"),
-                f"unknown confidence {confidence!r}",
-                "use one of: " + ", ".join(CONFIDENCE),
-            )
-        else:
-            options["confidence"] = confidence
+    confidence = f.opt_string("confidence") or ""
+    if confidence and confidence not in CONFIDENCE:
+        doc.add(
+            f.node_of("confidence"),
+            f"unknown confidence {confidence!r}",
+            "use one of: " + ", ".join(CONFIDENCE),
+        )
+        confidence = ""
     if kind == "ckan":
         options["rows"] = f.integer("rows", 1000, minimum=1, maximum=1000)
         if f.has("group"):
@@ -117,6 +115,7 @@ def read_source(doc: Doc, node: Node, owner: str) -> Source | None:
         options=options,
         verified=f.boolean("verified"),
         evidence=f.string("evidence"),
+        confidence=confidence,
         line=line_of(node) or 0,
     )
 
