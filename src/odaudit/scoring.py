@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 from typing import Any, Protocol
 
@@ -150,7 +151,8 @@ def _weighted(dims: Mapping[str, float], weights: Mapping[str, float]) -> float:
 
 
 def _r(x: float) -> float:
-    return round(x, 1)
+    """One decimal, half up, immune to float noise (80.25 → 80.3 however it was summed)."""
+    return float(Decimal(repr(round(x, 9))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def score_run(view: RunView, methodology: MethodologyLike) -> ScoreCard:
