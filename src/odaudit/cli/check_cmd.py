@@ -11,6 +11,13 @@ from odaudit.cli.run_cmd import severity_or_exit
 from odaudit.models import ExitCode
 
 
+def _first_run(store: Path, run_id: int) -> bool:
+    from odaudit.store import Store
+
+    with Store.open(store, create=False) as st:
+        return st.previous_run_id(run_id) is None
+
+
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(
@@ -22,7 +29,8 @@ def register(app: typer.Typer) -> None:
             None,
             "--baseline",
             "-b",
-            help="Baseline: a run id in --store, another store's path, or PATH#ID.",
+            help="Baseline: a run id in --store, 'previous' (the complete run before the current "
+            "one), another store's path, or PATH#ID.",
         ),
         min_score: float | None = typer.Option(None, "--min-score", help="Minimum national score."),
         min_institution: float | None = typer.Option(
@@ -56,8 +64,10 @@ def register(app: typer.Typer) -> None:
         new_sev = None if fail_on_new.lower() == "none" else severity_or_exit(fail_on_new)
         current = load_run_ref(run, store)
         diff = None
-        if baseline is not None:
-            base = load_run_ref(baseline, store)
+        if baseline == "previous" and _first_run(store, current.manifest.run_id):
+            err.print("no complete run before this one: checking thresholds only")
+        elif baseline is not None:
+            base = load_run_ref(baseline, store, before=current.manifest.run_id)
             diff = diff_runs(base, current)
         gate = Gate(
             min_national=min_score,

@@ -233,13 +233,22 @@ def threshold_breaches(
     return reasons
 
 
-def load_run_ref(ref: str | None, store: Path | None) -> RunView:
-    """A stored run from a reference: a run id in `store`, a store path (its latest
-    complete run) or `PATH#ID`. Exits 2 with a clear message when it does not exist."""
+def load_run_ref(ref: str | None, store: Path | None, *, before: int | None = None) -> RunView:
+    """A stored run from a reference: a run id in `store`, `latest`, `previous` (the latest
+    complete run before run `before`), a store path (its latest complete run) or `PATH#ID`.
+    Exits 2 with a clear message when it does not exist."""
     from odaudit.store import Store, StoreError
 
     path, run = store, ref
-    if ref is not None and not ref.isdigit() and ref != "latest":
+    if ref == "previous":
+        if store is None or before is None:
+            raise fail("'previous' needs --store and a current run")
+        with Store.open(store, create=False) as st:
+            prev = st.previous_run_id(before)
+        if prev is None:
+            raise fail(f"{store}: no complete run before run {before} to compare with")
+        run = str(prev)
+    elif ref is not None and not ref.isdigit() and ref != "latest":
         path, _, run_part = ref.partition("#")
         path, run = Path(path), (run_part or None)  # type: ignore[assignment]
     if path is None:

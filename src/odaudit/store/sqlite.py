@@ -327,6 +327,14 @@ class Store:
         row = self._conn.execute(sql + " ORDER BY id DESC LIMIT 1").fetchone()
         return int(row[0]) if row else None
 
+    def previous_run_id(self, run_id: int) -> int | None:
+        """The latest complete run before `run_id`."""
+        row = self._conn.execute(
+            "SELECT id FROM runs WHERE status = 'complete' AND id < ? ORDER BY id DESC LIMIT 1",
+            (run_id,),
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def resolve_run(self, ref: str | int | None) -> int:
         """A run id from a number, 'latest', or None (latest complete run)."""
         if ref is None or ref == "latest":
