@@ -1,0 +1,16 @@
+"""The fetch stage: the only code of odaudit that talks to the network."""
+
+from odaudit.http.fetcher import Fetcher
+from odaudit.http.policy import AddressPolicy
+from odaudit.http.settings import CrawlSettingsLike
+from odaudit.http.types import DownloadResult, FetchError, FetchStats, HttpResponse
+
+__all__ = [
+    "AddressPolicy",
+    "CrawlSettingsLike",
+    "DownloadResult",
+    "FetchError",
+    "FetchStats",
+    "Fetcher",
+    "HttpResponse",
+]

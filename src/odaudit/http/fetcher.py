@@ -1,0 +1,412 @@
+"""The one HTTP client of the auditor: policy, politeness, redirects, caps, retries.
+
+Requests go straight to one shared httpx transport (no per-request client work:
+no cookie jar, no auth flow, no hooks) because a national crawl probes tens of
+thousands of URLs and the client layer was most of the CPU spent per URL.
+Redirects are followed here, one hop at a time, so the address policy sees
+every hop before any connection is made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Self
+
+import httpx
+
+from odaudit.http.decode import BodyDecoder, DecodingError
+from odaudit.http.limits import Slots
+from odaudit.http.policy import AddressPolicy
+from odaudit.http.probe import content_length_of, kept_headers, media_type, needs_get
+from odaudit.http.retry import RETRY_STATUSES, backoff_delay, parse_retry_after
+from odaudit.http.settings import CrawlSettingsLike, host_concurrency, host_interval
+from odaudit.http.types import DownloadResult, FetchError, FetchStats, HttpResponse
+from odaudit.models import Probe, ProbeOutcome
+
+__all__ = ["Fetcher"]
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_RETRYABLE = frozenset({ProbeOutcome.TIMEOUT, ProbeOutcome.NETWORK_ERROR})
+Sink = Callable[[bytes], object]
+
+
+@dataclass
+class _Answer:
+    """One attempt's final (non-redirect) answer."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    redirects: list[str]
+    body: bytes = b""
+    size: int = 0  # decoded bytes delivered (to `body` or the sink)
+    truncated: bool = False
+    error: str = ""
+
+
+class _Retryable(FetchError):
+    """A FetchError another attempt may cure (timeouts, resets)."""
+
+
+class Fetcher:
+    """Every network request of a run goes through one Fetcher (use `async with`)."""
+
+    def __init__(
+        self,
+        settings: CrawlSettingsLike,
+        policy: AddressPolicy,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        retries: int = 2,
+        probe_retries: int = 1,
+        retry_cap: float = 30.0,
+        backoff_base: float = 0.5,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.settings = settings
+        self.policy = policy
+        self.stats = FetchStats()
+        self.retries = retries
+        self.probe_retries = probe_retries
+        self.retry_cap = retry_cap
+        self.backoff_base = backoff_base
+        self._sleep = sleep
+        self._transport = transport or httpx.AsyncHTTPTransport(
+            retries=0,
+            limits=httpx.Limits(
+                max_connections=None,  # the semaphores below bound what is in flight
+                max_keepalive_connections=max(settings.concurrency, 1),
+            ),
+        )
+        self._headers = {
+            "User-Agent": settings.user_agent,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept": "*/*",
+        }
+        self._timeouts = {
+            "connect": settings.connect_timeout,
+            "read": settings.timeout,
+            "write": settings.timeout,
+            "pool": settings.timeout,
+        }
+        self._slots = Slots(
+            settings.concurrency,
+            lambda host: host_concurrency(settings, host),
+            lambda host: host_interval(settings, host),
+            sleep,
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._transport.aclose()
+
+    # ------------------------------------------------------------------ public API
+
+    async def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> HttpResponse:
+        """GET with the full policy; any HTTP status is returned, no answer raises FetchError."""
+        started = time.perf_counter()
+        cap = self.settings.max_bytes if max_bytes is None else max_bytes
+        answer = await self._retrying(
+            self.retries, "GET", url, params=params, headers=headers, limit=cap, whole=True
+        )
+        return HttpResponse(
+            url=url,
+            final_url=answer.final_url,
+            status=answer.status,
+            headers=answer.headers,
+            content_type=media_type(answer.headers.get("content-type", "")),
+            body=answer.body,
+            truncated=answer.truncated,
+            redirects=answer.redirects,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    async def download(self, url: str, dest: Path, max_bytes: int | None = None) -> DownloadResult:
+        """Stream a (capped) copy of `url` into `dest`; HTTP errors returned, no answer raises."""
+        cap = self.settings.max_bytes if max_bytes is None else max_bytes
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with dest.open("wb") as out:
+            answer = await self._retrying(self.retries, "GET", url, limit=cap, whole=True, out=out)
+        return DownloadResult(
+            path=dest,
+            bytes=answer.size,
+            truncated=answer.truncated,
+            status=answer.status,
+            content_type=media_type(answer.headers.get("content-type", "")),
+            final_url=answer.final_url,
+            headers=answer.headers,
+        )
+
+    async def probe(self, url: str) -> Probe:
+        """What a resource URL answers: HEAD, then a ranged GET when HEAD is not enough. Never raises."""
+        fetched_at = datetime.now(UTC).isoformat()
+        started = time.perf_counter()
+        try:
+            probe = await self._probe(url)
+        except FetchError as exc:
+            probe = Probe(url=url, outcome=exc.outcome, error=exc.message)
+        except Exception as exc:  # hostile input must become evidence, never a crash
+            probe = Probe(
+                url=url, outcome=ProbeOutcome.NETWORK_ERROR, error=f"{type(exc).__name__}: {exc}"
+            )
+        probe.fetched_at = fetched_at
+        probe.elapsed_ms = (time.perf_counter() - started) * 1000
+        return probe
+
+    # ------------------------------------------------------------------ probe
+
+    async def _probe(self, url: str) -> Probe:
+        head: _Answer | None = None
+        try:
+            head = await self._retrying(self.probe_retries, "HEAD", url, limit=0)
+        except FetchError as exc:
+            if exc.outcome is not ProbeOutcome.NETWORK_ERROR:
+                raise
+        if head is not None and not needs_get(head.status, head.headers, head.final_url):
+            return self._to_probe(url, "HEAD", head)
+        sniff = self.settings.sniff_bytes
+        ranged = {"Range": f"bytes=0-{max(sniff, 1) - 1}"}
+        try:
+            got = await self._retrying(self.probe_retries, "GET", url, headers=ranged, limit=sniff)
+            if got.status == 416:  # an empty file cannot satisfy any range
+                got = await self._retrying(self.probe_retries, "GET", url, limit=sniff)
+        except FetchError as exc:
+            if head is None or not 200 <= head.status < 300:
+                raise
+            probe = self._to_probe(url, "HEAD", head)
+            probe.error = f"GET after HEAD failed: {exc.message}"
+            return probe
+        return self._to_probe(url, "GET", got)
+
+    @staticmethod
+    def _to_probe(url: str, method: str, answer: _Answer) -> Probe:
+        headers = answer.headers
+        return Probe(
+            url=url,
+            outcome=ProbeOutcome.OK if 200 <= answer.status < 300 else ProbeOutcome.HTTP_ERROR,
+            final_url=answer.final_url,
+            method=method,
+            status=answer.status,
+            headers=kept_headers(headers),
+            content_type=media_type(headers.get("content-type", "")),
+            content_length=content_length_of(answer.status, headers),
+            last_modified=headers.get("last-modified"),
+            etag=headers.get("etag"),
+            sniff=answer.body,
+            redirects=answer.redirects,
+            error=answer.error,
+        )
+
+    # ------------------------------------------------------------------ one request
+
+    async def _retrying(
+        self,
+        retries: int,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        limit: int,
+        whole: bool = False,
+        out: IO[bytes] | None = None,
+    ) -> _Answer:
+        attempt = 0
+        while True:
+            if out is not None:
+                out.seek(0)
+                out.truncate()
+            try:
+                answer = await self._attempt(method, url, params, headers, limit, whole, out)
+            except _Retryable as exc:
+                if attempt >= retries:
+                    raise FetchError(exc.outcome, exc.url, exc.message) from None
+                await self._sleep(backoff_delay(attempt, self.backoff_base, None, self.retry_cap))
+                attempt += 1
+                continue
+            if answer.status not in RETRY_STATUSES or attempt >= retries:
+                return answer
+            wait = parse_retry_after(answer.headers.get("retry-after"))
+            await self._sleep(backoff_delay(attempt, self.backoff_base, wait, self.retry_cap))
+            attempt += 1
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Request:
+        merged = self._headers if not headers else {**self._headers, **headers}
+        try:
+            request = httpx.Request(method, url, params=params, headers=merged)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, TypeError) as exc:
+            raise FetchError(ProbeOutcome.INVALID_URL, url, f"invalid URL: {exc}") from None
+        if not request.url.host:
+            raise FetchError(ProbeOutcome.INVALID_URL, url, "invalid URL: no host")
+        request.extensions["timeout"] = self._timeouts
+        return request
+
+    async def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        limit: int,
+        whole: bool,
+        out: IO[bytes] | None,
+    ) -> _Answer:
+        """One attempt, following redirects; the total deadline counts time on the wire only."""
+        if not url or not url.strip():
+            raise FetchError(ProbeOutcome.INVALID_URL, url, "empty URL")
+        scheme = url.strip().partition(":")[0].lower()
+        if "://" in url and scheme not in ("http", "https"):
+            raise FetchError(ProbeOutcome.REFUSED, url, f"scheme {scheme!r} is not http or https")
+        request = self._request(method, url.strip(), params, headers)
+        redirects: list[str] = []
+        seen = {str(request.url)}
+        budget = self.settings.timeout
+        loop = asyncio.get_running_loop()
+        while True:
+            current = str(request.url)
+            reason = await self.policy.check(current)
+            if reason:
+                raise FetchError(ProbeOutcome.REFUSED, current, reason)
+            async with self._slots.hold(request.url.host):
+                started = loop.time()
+                try:
+                    async with asyncio.timeout(max(budget, 0.0)):
+                        answer = await self._exchange(request, limit, whole, out)
+                except TimeoutError:
+                    self.stats.errors += 1
+                    raise _Retryable(ProbeOutcome.TIMEOUT, current, "timed out") from None
+                finally:
+                    budget -= loop.time() - started
+            if isinstance(answer, _Answer):
+                answer.url = url
+                answer.redirects = redirects
+                return answer
+            target = self._next_hop(current, answer, seen, redirects)
+            redirects.append(target)
+            seen.add(target)
+            hop_method = method  # only GET and HEAD are ever sent, so 301/302/303 keep them
+            request = self._request(hop_method, target, None, headers)
+
+    def _next_hop(self, current: str, location: str, seen: set[str], redirects: list[str]) -> str:
+        try:
+            target = str(httpx.URL(current).join(location))
+        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+            raise FetchError(ProbeOutcome.INVALID_URL, current, f"bad redirect: {exc}") from None
+        scheme = target.partition(":")[0].lower()
+        if scheme not in ("http", "https"):
+            raise FetchError(ProbeOutcome.REFUSED, current, f"redirect to scheme {scheme!r}")
+        if target in seen:
+            raise FetchError(ProbeOutcome.TOO_MANY_REDIRECTS, current, f"redirect loop at {target}")
+        if len(redirects) >= self.settings.max_redirects:
+            raise FetchError(
+                ProbeOutcome.TOO_MANY_REDIRECTS,
+                current,
+                f"more than {self.settings.max_redirects} redirects",
+            )
+        return target
+
+    async def _exchange(
+        self, request: httpx.Request, limit: int, whole: bool, out: IO[bytes] | None
+    ) -> _Answer | str:
+        """Send one request; a redirect returns its Location, anything else the answer."""
+        url = str(request.url)
+        self.stats.requests += 1
+        try:
+            response = await self._transport.handle_async_request(request)
+        except httpx.TimeoutException:
+            self.stats.errors += 1
+            raise _Retryable(ProbeOutcome.TIMEOUT, url, "timed out") from None
+        except httpx.TransportError as exc:
+            self.stats.errors += 1
+            raise _Retryable(ProbeOutcome.NETWORK_ERROR, url, _describe(exc)) from None
+        try:
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            location = headers.get("location")
+            if response.status_code in _REDIRECTS and location:
+                return location
+            answer = _Answer(url, url, response.status_code, headers, [])
+            if request.method != "HEAD" and limit > 0:
+                await self._read(response, answer, limit, whole, out)
+            return answer
+        except httpx.TimeoutException:
+            self.stats.errors += 1
+            raise _Retryable(ProbeOutcome.TIMEOUT, url, "timed out reading the body") from None
+        except httpx.TransportError as exc:
+            self.stats.errors += 1
+            raise _Retryable(ProbeOutcome.NETWORK_ERROR, url, _describe(exc)) from None
+        finally:
+            await response.aclose()
+
+    async def _read(
+        self,
+        response: httpx.Response,
+        answer: _Answer,
+        limit: int,
+        whole: bool,
+        out: IO[bytes] | None,
+    ) -> None:
+        """Read the decoded body up to `limit` bytes; `whole` marks a cut body as truncated."""
+        if whole:
+            declared = answer.headers.get("content-length", "").strip()
+            if declared.isdigit() and int(declared) > limit:
+                answer.truncated = True
+                return
+        try:
+            decoder = BodyDecoder(answer.headers.get("content-encoding", ""))
+        except DecodingError as exc:
+            raise FetchError(ProbeOutcome.REFUSED, answer.url, str(exc)) from None
+        chunks: list[bytes] = []
+        size = 0
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
+        try:
+            async for raw in stream:
+                self.stats.bytes += len(raw)
+                data, more = decoder.feed(raw, limit - size)
+                if data:
+                    if out is not None:
+                        out.write(data)
+                    else:
+                        chunks.append(data)
+                    size += len(data)
+                if more:
+                    answer.truncated = whole
+                    break
+        except DecodingError as exc:
+            raise FetchError(ProbeOutcome.NETWORK_ERROR, answer.url, str(exc)) from None
+        answer.body = b"".join(chunks)
+        answer.size = size
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
