@@ -197,3 +197,33 @@ def test_deterministic(name: str) -> None:
     assert card_json(score_preset(run_view(), preset)) == card_json(
         score_preset(run_view(), preset)
     )
+
+
+def test_hostile_stored_values_never_crash() -> None:
+    """The store may hand back any JSON value where a string was expected: no preset crashes."""
+    from typing import Any
+
+    from odaudit.models import Dataset, Resource
+    from odaudit.store.view import DatasetView, InstitutionView, RunManifest, RunView
+
+    weird: Any = None
+    r = Resource(url=weird, format=weird, media_type=12, size="42 octets")  # type: ignore[arg-type]
+    ds = Dataset(
+        id="x",
+        title="x",
+        keywords=[None, 3],  # type: ignore[list-item]
+        themes=weird,
+        license_id=weird,
+        contact_email=7,  # type: ignore[arg-type]
+        frequency=5,  # type: ignore[arg-type]
+        extras=["not", "a", "dict"],  # type: ignore[arg-type]
+        resources=[r],
+    )
+    inst = InstitutionView(code="X", name="X", sector="", datasets=[DatasetView(ds, {}, [])])
+    view = RunView(RunManifest(), {}, [inst], None)
+    for name in PRESETS:
+        card = score_preset(view, load_preset(name))
+        assert card.institutions[0].score == 0.0 or name == "redciudadana-2021"
+    # Red Ciudadana: no licence finding and no metadata finding (no checks ran): Licencia 8,
+    # Legibilidad 8; every other share 0, no source -> Plataformas 0; 16 / 6 = 2.67 -> 3
+    assert score_preset(view, load_preset("redciudadana-2021")).institutions[0].score == 3.0

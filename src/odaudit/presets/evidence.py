@@ -26,10 +26,16 @@ __all__ = [
     "resource_codes",
     "resource_format",
     "resource_stars",
+    "text",
 ]
 
 #: Findings that mean "the licence is not known to be open".
 LICENCE_CODES = frozenset({"LI001", "LI002", "LI003"})
+
+
+def text(value: object) -> str:
+    """A stripped string, or "" for anything else (stored evidence may hold any JSON value)."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def reachable(probe: Probe | None) -> bool:
@@ -58,13 +64,11 @@ def has_licence(dataset: Dataset, resource: Resource | None = None) -> bool:
     values = [dataset.license_id, dataset.license_title, dataset.license_url]
     if resource is not None:
         values.append(resource.license)
-    return any(v.strip() and v.strip().lower() != "notspecified" for v in values)
+    return any(text(v) and text(v).lower() != "notspecified" for v in values)
 
 
 def has_contact(dataset: Dataset) -> bool:
-    return any(
-        v.strip() for v in (dataset.contact_name, dataset.contact_email, dataset.contact_url)
-    )
+    return any(text(v) for v in (dataset.contact_name, dataset.contact_email, dataset.contact_url))
 
 
 def _detected(resource: Resource, probe: Probe | None, found: set[str]) -> str | None:

@@ -38,17 +38,19 @@ def _munge(value: str) -> str:
     return re.sub(r"[^a-z/+]", "", value)
 
 
-def canonical_format(value: str) -> str | None:
+def canonical_format(value: object) -> str | None:
     """CKAN's short name for a declared format, extension or media type; None if unknown."""
-    if not value or not value.strip():
+    if not isinstance(value, str) or not value.strip():
         return None
     registry = _registry()
     key = value.strip().lower().split(";")[0].strip()
     return registry.get(key) or registry.get(_munge(value))
 
 
-def extension_variants(url: str) -> list[str]:
+def extension_variants(url: object) -> list[str]:
     """The file name's extensions, most significant first ("a.csv.zip" → csv.zip, zip)."""
+    if not isinstance(url, str):
+        return []
     try:
         path = urlsplit(url.strip()).path
     except ValueError:

@@ -30,7 +30,7 @@ from typing import Any
 
 from odaudit.models import CoverageStatus, DatasetScore, InstitutionScore, ScoreCard
 from odaudit.presets.card import finish_card, institution_score, mean, round_dims, rounded
-from odaudit.presets.evidence import codes, licence_open, reachable, resource_format
+from odaudit.presets.evidence import codes, licence_open, reachable, resource_format, text
 from odaudit.presets.spec import ModelSpec, Param, Preset
 from odaudit.store.view import DatasetView, RunView
 
@@ -68,7 +68,7 @@ def godi_answers(dv: DatasetView, preset: Preset) -> dict[str, bool]:
         for fmt, stars in formats
     )
     bulk = any(
-        (fmt or "").upper() not in services and r.format.strip().upper() not in services
+        (fmt or "").upper() not in services and text(r.format).upper() not in services
         for r, (fmt, _) in zip(online, formats, strict=True)
     )
     is_online = bool(online)

@@ -32,7 +32,14 @@ from typing import Any
 
 from odaudit.models import Dataset, DatasetScore, InstitutionScore, Resource, ScoreCard
 from odaudit.presets.card import finish_card, institution_score, mean, round_dims, rounded, share
-from odaudit.presets.evidence import codes, has_contact, has_licence, reachable, resource_format
+from odaudit.presets.evidence import (
+    codes,
+    has_contact,
+    has_licence,
+    reachable,
+    resource_format,
+    text,
+)
 from odaudit.presets.formats import canonical_format
 from odaudit.presets.spec import ModelSpec, Param, Preset
 from odaudit.store.view import DatasetView, RunView
@@ -78,16 +85,21 @@ def _upper(values: Any) -> frozenset[str]:
     return frozenset(str(v).upper() for v in values)
 
 
-def _filled(value: str | None) -> bool:
-    return bool(value and value.strip())
+def _filled(value: object) -> bool:
+    return bool(text(value))
 
 
 def _access_rights(dataset: Dataset) -> str:
+    extras = dataset.extras if isinstance(dataset.extras, dict) else {}
     for key in _ACCESS_RIGHTS_KEYS:
-        value = dataset.extras.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        value = text(extras.get(key))
+        if value:
+            return value
     return ""
+
+
+def _is_size(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _in_vocabulary(value: str, vocabulary: frozenset[str]) -> bool:
@@ -113,25 +125,26 @@ def mqa_indicators(dv: DatasetView, preset: Preset) -> dict[str, float]:
     def dist(test: Callable[[Resource], bool]) -> float:
         return share(sum(1 for r in resources if test(r)), n)
 
+    formats = {id(r): (resource_format(dv, r)[0] or "").upper() for r in resources}
+
     def fmt(r: Resource) -> str:
-        return (resource_format(dv, r)[0] or "").upper()
+        return formats[id(r)]
 
     def is_file(r: Resource) -> bool:
-        return (
-            _filled(r.url) and fmt(r) not in services and r.format.strip().upper() not in services
-        )
+        return _filled(r.url) and fmt(r) not in services and text(r.format).upper() not in services
 
     def vocab_hits(r: Resource) -> int:
-        media = r.media_type.strip()
+        media = text(r.media_type)
         return int(canonical_format(r.format) is not None) + int(
             "/" in media and canonical_format(media) is not None
         )
 
     rights = _access_rights(d)
+    extras = d.extras if isinstance(d.extras, dict) else {}
     licence_known = "LI003" not in found and "LI001" not in found
     met: dict[str, float] = {
-        "keywords": float(any(k.strip() for k in d.keywords)),
-        "categories": float(any(t.strip() for t in d.themes)),
+        "keywords": float(any(text(k) for k in d.keywords or ())),
+        "categories": float(any(text(t) for t in d.themes or ())),
         "geo_search": float(_filled(d.spatial)),
         "time_search": float(_filled(d.temporal)),
         "access_url": dist(lambda r: reachable(dv.probes.get(r.url))),
@@ -149,8 +162,8 @@ def mqa_indicators(dv: DatasetView, preset: Preset) -> dict[str, float]:
         "access_rights_vocabulary": float(bool(rights) and _in_vocabulary(rights, rights_vocab)),
         "contact_point": float(has_contact(d)),
         "publisher": float(_filled(d.publisher) or _filled(d.organization)),
-        "rights": float(_filled(d.extras.get("rights"))) if n else 0.0,
-        "byte_size": dist(lambda r: r.size is not None and r.size >= 0),
+        "rights": float(_filled(extras.get("rights"))) if n else 0.0,
+        "byte_size": dist(lambda r: _is_size(r.size)),
         "issued": float(_filled(d.issued)),
         "modified": float(_filled(d.modified)),
     }

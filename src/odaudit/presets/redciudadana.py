@@ -32,7 +32,7 @@ from typing import Any
 
 from odaudit.models import CoverageStatus, DatasetScore, InstitutionScore, ScoreCard
 from odaudit.presets.card import finish_card, institution_score, mean, round_dims, rounded, share
-from odaudit.presets.evidence import codes, format_stars, licence_open, reachable
+from odaudit.presets.evidence import codes, format_stars, licence_open, reachable, text
 from odaudit.presets.spec import ModelSpec, Param, Preset
 from odaudit.store.view import DatasetView, InstitutionView, RunView
 
@@ -70,7 +70,7 @@ def _dataset_hits(dv: DatasetView, min_stars: float) -> dict[str, tuple[int, int
     """(hits, population) per dataset-level indicator, so datasets and institutions share them."""
     found = codes(dv.findings)
     resources = dv.dataset.resources
-    fresh = bool((dv.dataset.frequency or "").strip()) and not (found & _FRESHNESS)
+    fresh = bool(text(dv.dataset.frequency)) and not (found & _FRESHNESS)
     return {
         "Acceso": (sum(1 for r in resources if reachable(dv.probes.get(r.url))), len(resources)),
         "Periodicidad_de_actualizacion": (int(fresh), 1),
@@ -81,7 +81,7 @@ def _dataset_hits(dv: DatasetView, min_stars: float) -> dict[str, tuple[int, int
 
 
 def _platforms(inst: InstitutionView, p: Mapping[str, Any]) -> float:
-    working = {s.type.lower() for s in inst.sources if s.status == "ok"}
+    working = {text(s.type).lower() for s in inst.sources if s.status == "ok"}
     points = p["platform_points"]
     if working & {t.lower() for t in p["portal_types"]}:
         return float(points["portal"])
