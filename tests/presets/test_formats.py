@@ -55,7 +55,7 @@ def test_sniff_only_unmistakable_signatures(head: bytes, expected: str | None) -
 
 
 def _view(resource: Resource, probe: Probe | None, codes: tuple[str, ...] = ()) -> DatasetView:
-    ds = Dataset(id="d", title="t", resources=[resource])
+    ds = Dataset(id="d", title="t", license_id="cc-by", resources=[resource])
     findings = [
         Finding(c, Severity.WARNING, c, "X", "d", resource.url if c.startswith("AV") else None)
         for c in codes

@@ -224,6 +224,7 @@ def test_hostile_stored_values_never_crash() -> None:
     for name in PRESETS:
         card = score_preset(view, load_preset(name))
         assert card.institutions[0].score == 0.0 or name == "redciudadana-2021"
-    # Red Ciudadana: no licence finding and no metadata finding (no checks ran): Licencia 8,
-    # Legibilidad 8; every other share 0, no source -> Plataformas 0; 16 / 6 = 2.67 -> 3
-    assert score_preset(view, load_preset("redciudadana-2021")).institutions[0].score == 3.0
+    # Red Ciudadana: no licence stated -> Licencia 0 even without a finding; no metadata finding
+    # (no checks ran) -> Legibilidad 8; every other share 0, no source -> Plataformas 0;
+    # 8 / 6 = 1.33 -> 1
+    assert score_preset(view, load_preset("redciudadana-2021")).institutions[0].score == 1.0

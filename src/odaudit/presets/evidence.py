@@ -1,7 +1,7 @@
 """Questions every preset asks of the stored evidence, answered one way for all of them.
 
-A preset never re-judges what the checks judged: licences are open unless a licence
-rule (LI001–LI003) said otherwise, a resource is reachable when its probe ended in a
+A preset never re-judges what the checks judged: a licence is open when one is stated
+and no licence rule (LI001–LI003) said otherwise, a resource is reachable when its probe ended in a
 2xx answer, a page served where a file was promised is HTML (AV003). Formats are
 decided as ckanext-qa decides them (see `odaudit.presets.formats`).
 """
@@ -55,8 +55,9 @@ def resource_codes(dv: DatasetView, resource: Resource) -> set[str]:
 
 
 def licence_open(dv: DatasetView) -> bool:
-    """Open unless a licence rule found no licence, a closed one or an unknown one."""
-    return not (codes(dv.findings) & LICENCE_CODES)
+    """A licence is stated and no licence rule found it missing, closed or unknown."""
+    stated = has_licence(dv.dataset) or any(text(r.license) for r in dv.dataset.resources)
+    return stated and not (codes(dv.findings) & LICENCE_CODES)
 
 
 def has_licence(dataset: Dataset, resource: Resource | None = None) -> bool:

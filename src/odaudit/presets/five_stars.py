@@ -1,7 +1,7 @@
 """Tim Berners-Lee's five stars of openness, scored per resource as ckanext-qa scores them.
 
 A resource scores 0 when its URL did not answer 2xx or its dataset's licence is not
-known to be open (a LI001–LI003 finding); otherwise its format's stars from ckanext-qa's
+known to be open (none stated, or a LI001–LI003 finding); otherwise its format's stars from ckanext-qa's
 openness table, the format decided from the bytes first, then the URL extension, then
 the declared format (`odaudit.presets.evidence.resource_format`); an unknown format
 gets 1. A dataset scores the best of its resources (0 with none); an institution the

@@ -18,7 +18,8 @@ How each question is answered from the evidence:
   `machine_readable_min_stars` in ckanext-qa's table (XLS counts, as GODI said) and is not
   listed in `not_machine_readable` (images).
 * bulk: a reachable resource that is a file, not a page or a service (`service_formats`).
-* openlicense: no licence finding (LI001 none, LI002 not open, LI003 unrecognised).
+* openlicense: a licence is stated and no licence finding (LI001 none, LI002 not open,
+  LI003 unrecognised).
 * uptodate: no finding of a missing (FR001), stale (FR002) or future (FR004) date;
   GODI said to answer "no" when no date can be found.
 """

@@ -14,7 +14,8 @@ plans). The other seven are read from the evidence, each on 0–`scale` (8):
 * Acceso = scale × share of resources answering 2xx.
 * Periodicidad de actualización = scale × share of datasets that declare an update
   frequency and have no missing, stale or future modification date (FR001–FR004).
-* Licencia = scale × share of datasets with no licence finding (LI001–LI003).
+* Licencia = scale × share of datasets that state a licence with no licence finding
+  (LI001–LI003).
 * Formatos = scale × share of resources in an open, machine-readable format: at least
   `open_format_min_stars` (3) in ckanext-qa's table, the format read as five-stars does.
 * Legibilidad = scale × share of datasets with complete metadata (no MD finding).
