@@ -86,7 +86,7 @@ def no_license(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     evidence: dict[str, Any] = {"published": reading.published}
     if reading.known:
         evidence["registry_id"] = reading.known[0][1].id
-        text = next(iter(reading.published.values()))
+        text = reading.published.get("license_title") or next(iter(reading.published.values()))
         message = f"El conjunto de datos declara que no tiene licencia («{_shown(text)}»)."
     else:
         message = "El conjunto de datos no indica ninguna licencia."
