@@ -37,12 +37,17 @@ __all__ = [
     "Link",
     "ReportContext",
     "RuleInfo",
+    "Trend",
     "build_context",
 ]
 
 #: Work-list items and dataset rows shown per institution; the exports hold them all.
 MAX_WORK_ITEMS = 150
 MAX_DATASET_ROWS = 400
+#: The trend chart's drawing box: values run from the bottom (0) to the top (scale max).
+TREND_WIDTH, TREND_HEIGHT = 520.0, 150.0
+TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 100.0, 60.0, 24.0, 30.0
+TREND_AXIS = 44.0  # where the value axis labels end and the grid lines start
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -168,6 +173,23 @@ class WorkRow:
 
 
 @dataclass
+class TrendPoint:
+    label: str
+    text: str
+    x: float  # chart coordinates in the trend viewBox (TREND_WIDTH × TREND_HEIGHT)
+    y: float
+    current: bool = False
+
+
+@dataclass
+class Trend:
+    points: list[TrendPoint]
+    ticks: list[tuple[str, float]]  # (label, y) for the value axis
+    change: str  # signed change since the first point, formatted
+    grid: tuple[float, float] = (TREND_AXIS, TREND_WIDTH - TREND_RIGHT + 10)  # x of grid lines
+
+
+@dataclass
 class InstitutionSection:
     code: str
     name: str
@@ -189,6 +211,7 @@ class InstitutionSection:
     work_hidden: int
     datasets: list[DatasetRow]
     datasets_hidden: int
+    trend: Trend | None = None
 
 
 @dataclass
@@ -272,8 +295,15 @@ class ReportContext:
 class _Builder:
     """Holds what every part of the context needs: language, scores, bands, rules."""
 
-    def __init__(self, view: RunView, rules: Sequence[RuleInfo], lang: str) -> None:
+    def __init__(
+        self,
+        view: RunView,
+        rules: Sequence[RuleInfo],
+        lang: str,
+        history: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+    ) -> None:
         self.view = view
+        self.history = history or {}
         self.lang = lang
         self.gettext: Callable[[str], str] = translations(lang).gettext
         self.fmt = Formatter(lang)
@@ -535,7 +565,49 @@ class _Builder:
             work_hidden=max(0, len(work) - MAX_WORK_ITEMS),
             datasets=all_rows[:MAX_DATASET_ROWS],
             datasets_hidden=max(0, len(all_rows) - MAX_DATASET_ROWS),
+            trend=self.trend(inst.code, score.score if score else None),
         )
+
+    def trend(self, code: str, current: float | None) -> Trend | None:
+        """Earlier editions' scores (same scale as this run) followed by this run's."""
+        series: list[tuple[str, float, bool]] = []
+        for entry in self.history.get(code, ()):
+            try:
+                label, value = entry
+                number = float(value)
+            except (TypeError, ValueError):
+                continue
+            if number == number:  # NaN is not a score
+                series.append((plain_text(label), max(0.0, min(self.scale, number)), False))
+        if not series:
+            return None
+        if current is not None:
+            series.append(((self.run_stamp() or "")[:10] or "—", current, True))
+        inner_w = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
+        inner_h = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
+        step = inner_w / (len(series) - 1) if len(series) > 1 else 0.0
+
+        def y_of(value: float) -> float:
+            return round(TREND_TOP + inner_h * (1 - value / self.scale), 1)
+
+        points = [
+            TrendPoint(
+                label=label,
+                text=self.fmt.number(value),
+                x=round(TREND_LEFT + (i * step if len(series) > 1 else inner_w / 2), 1),
+                y=y_of(value),
+                current=is_current,
+            )
+            for i, (label, value, is_current) in enumerate(series)
+        ]
+        ticks = [(self.fmt.number(v, 0), y_of(v)) for v in (0.0, self.scale / 2, self.scale)]
+        delta = series[-1][1] - series[0][1]
+        change = ("+" if delta > 0 else "") + self.fmt.number(delta)
+        return Trend(points, ticks, change)
+
+    def run_stamp(self) -> str | None:
+        m = self.view.manifest
+        return m.finished_at or m.started_at or m.now or None
 
     def summary(self) -> Summary:
         card = self.view.scorecard
@@ -623,11 +695,10 @@ class _Builder:
     def build(self) -> ReportContext:
         columns = self.columns()
         ordered = self.ordered_institutions()
-        m = self.view.manifest
         return ReportContext(
             lang=self.lang,
             title=self._(REPORT_TITLE),
-            run_date=self.fmt.date(m.finished_at or m.started_at or m.now or None),
+            run_date=self.fmt.date(self.run_stamp()),
             scored=self.view.scorecard is not None,
             scale_max=self.fmt.number(self.scale, 0),
             summary=self.summary(),
@@ -640,6 +711,16 @@ class _Builder:
         )
 
 
-def build_context(view: RunView, rules: Sequence[RuleInfo], *, lang: str = "es") -> ReportContext:
-    """Everything both report formats show, computed once from a stored run."""
-    return _Builder(view, rules, lang).build()
+def build_context(
+    view: RunView,
+    rules: Sequence[RuleInfo],
+    *,
+    lang: str = "es",
+    history: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+) -> ReportContext:
+    """Everything both report formats show, computed once from a stored run.
+
+    `history` maps an institution code to its scores in earlier editions, oldest
+    first, as (label, score) on this run's scale; it adds a trend per institution.
+    """
+    return _Builder(view, rules, lang, history).build()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,14 +72,23 @@ def _render(kind: str, template: str, context: ReportContext) -> str:
     return env.get_template(template).render(r=context, **vars(context))
 
 
-def render_markdown(view: RunView, rules: Sequence[RuleInfo], *, lang: str = "es") -> str:
+History = Mapping[str, Sequence[tuple[str, float]]]
+
+
+def render_markdown(
+    view: RunView, rules: Sequence[RuleInfo], *, lang: str = "es", history: History | None = None
+) -> str:
     """The national index report as GitHub-flavoured Markdown (no raw HTML)."""
-    return _render("md", "report.md.j2", build_context(view, rules, lang=lang))
+    context = build_context(view, rules, lang=lang, history=history)
+    return _render("md", "report.md.j2", context)
 
 
-def render_html(view: RunView, rules: Sequence[RuleInfo], *, lang: str = "es") -> str:
+def render_html(
+    view: RunView, rules: Sequence[RuleInfo], *, lang: str = "es", history: History | None = None
+) -> str:
     """The national index report as one self-contained HTML page without JavaScript."""
-    return _render("html", "report.html.j2", build_context(view, rules, lang=lang))
+    context = build_context(view, rules, lang=lang, history=history)
+    return _render("html", "report.html.j2", context)
 
 
 def _atomic_write(path: Path, text: str) -> Path:
@@ -95,14 +104,19 @@ def _atomic_write(path: Path, text: str) -> Path:
 
 
 def write_report(
-    view: RunView, rules: Sequence[RuleInfo], out_dir: Path, *, lang: str = "es"
+    view: RunView,
+    rules: Sequence[RuleInfo],
+    out_dir: Path,
+    *,
+    lang: str = "es",
+    history: History | None = None,
 ) -> list[Path]:
     """Write index.md and index.html into `out_dir`, each atomically (temp file + rename).
 
     Both are rendered before either is written, so a rendering error leaves the
     previous report in place.
     """
-    context = build_context(view, rules, lang=lang)
+    context = build_context(view, rules, lang=lang, history=history)
     markdown = _render("md", "report.md.j2", context)
     html = _render("html", "report.html.j2", context)
     out_dir.mkdir(parents=True, exist_ok=True)
