@@ -144,3 +144,9 @@ def test_usage_errors_exit_2(store_path: Path, tmp_path: Path) -> None:
     assert _score("--store", str(store_path), "--rules", "mqa", "--format", "xml")[0] == 2
     assert _score("--store", str(tmp_path / "none.sqlite"), "--rules", "mqa")[0] == 2
     assert _score("--store", str(store_path), "--rules", "mqa", "--run", "7")[0] == 2
+
+
+def test_text_is_identical_every_time(store_path: Path) -> None:
+    args = ("--store", str(store_path), "--rules", "mqa", "--no-save")
+    first = _score(*args)[1]
+    assert "data.europa.eu MQA" in first and _score(*args)[1] == first
