@@ -45,12 +45,15 @@ def test_canonical_format(value: str, expected: str | None) -> None:
         (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="x">', "RDF"),
         (b'<?xml version="1.0"?><root/>', "XML"),
         (b' [{"a": 1}]', "JSON"),
-        (b"a,b\n1,2\n", None),
+        (b"a,b\n1,2\n3,4\n", "CSV"),
+        (b"a\tb\n1\t2\n3\t4\n", "TSV"),
+        (b"just some words\n", None),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00", "XLS"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", None),
         (b"", None),
     ],
 )
-def test_sniff_only_unmistakable_signatures(head: bytes, expected: str | None) -> None:
+def test_sniff_signatures_then_tables(head: bytes, expected: str | None) -> None:
     assert sniff_format(head) == expected
 
 

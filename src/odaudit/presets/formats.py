@@ -5,7 +5,8 @@ format sniffed from the downloaded bytes, then the URL's extension, then the dec
 format field, each looked up in CKAN's format registry. The store keeps the first
 2 KiB of each body, so only formats with an unmistakable signature are sniffed here;
 anything else falls through to the URL and the declaration, as ckanext-qa does when
-it has no download.
+it has no download. The checks' sniffer (`odaudit.checks.sniff`) adds what text and
+OLE2 tests can tell (CSV/TSV tables, XLS or DOC), as ckanext-qa's own sniffer does.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from functools import cache
 from urllib.parse import urlsplit
 
+from odaudit.checks.sniff import detect_format
 from odaudit.presets._ckan_formats import CKAN_FORMATS
 
 __all__ = ["canonical_format", "extension_variants", "sniff_format"]
@@ -83,15 +85,32 @@ def _sniff_zip(head: bytes) -> str:
     return "ZIP"
 
 
-def sniff_format(sniff: bytes) -> str | None:
-    """The format the first bytes of a body prove, or None when they prove nothing.
+#: What the checks' sniffer may say that tells no format apart.
+_VAGUE = frozenset({"TEXT", "OLE2"})
 
-    Only signatures that cannot be mistaken are used: CSV or plain text never is,
-    and an OLE2 compound file could be XLS, DOC or PPT, so both fall through.
+
+def sniff_format(sniff: bytes) -> str | None:
+    """CKAN's short name for the format the first bytes of a body show, or None.
+
+    Signatures first (including XML roots: RDF, KML, Atom, RSS), then the checks'
+    text and OLE2 tests; plain text and an unnamed OLE2 file prove nothing.
     """
-    if not sniff:
+    if not isinstance(sniff, bytes) or not sniff:
         return None
-    head = sniff[:2048]
+    found = _signature(sniff[:2048])
+    if found is not None:
+        return found
+    try:
+        detected = detect_format(sniff[:2048])
+    except (ValueError, LookupError):
+        return None
+    if detected is None or detected in _VAGUE:
+        return None
+    return canonical_format(detected)
+
+
+def _signature(head: bytes) -> str | None:
+    """Magic numbers, and markup whose root names the format."""
     if head.startswith(b"%PDF"):
         return "PDF"
     if head.startswith(b"PK\x03\x04"):
@@ -116,6 +135,4 @@ def sniff_format(sniff: bytes) -> str | None:
             if marker in text:
                 return name
         return "XML" if text.startswith(b"<?xml") else None
-    if text.startswith((b"{", b"[")):
-        return "JSON"
     return None
