@@ -8,8 +8,9 @@ gets 1. A dataset scores the best of its resources (0 with none); an institution
 mean of its datasets (0 with none); 0–5.
 
 What cannot be seen: ckanext-qa sniffs the whole downloaded file; the store keeps the
-first 2 KiB, so CSV and other plain-text formats are taken from the URL or declaration,
-and an OLE2 file (XLS, DOC or PPT) from its declaration.
+first 2 KiB (and nothing when only a HEAD was made). A table of a few lines is still
+recognised as CSV/TSV, but plain text and an OLE2 file that names no workbook or
+document fall back to the URL and the declaration.
 """
 
 from __future__ import annotations
