@@ -1,0 +1,281 @@
+"""CKAN Action API adapter: `package_search` pages (or `group_package_show`) → `Dataset`s.
+
+Real portals overlap pages, miscount, cap `rows`, wrap errors in `success:false`
+envelopes, and (DKAN) answer with a list where CKAN has an object; every one of
+those is handled here as data, not as a crash.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import quote
+
+from odaudit.models import Dataset, Resource, Source
+from odaudit.portals.base import DiscoveryReport, JsonFetcher, PortalError
+from odaudit.portals.fetching import fetch_json
+from odaudit.portals.values import as_int, as_list, opt_text, text, to_extra
+
+__all__ = ["CkanAdapter", "api_base", "map_package"]
+
+_DEFAULT_ROWS = 1000
+_MAX_BAD_PAGES = 2  # consecutive pages lost before giving up the rest of the catalogue
+_API = re.compile(r"/api(?:/\d+)?(?:/action(?:/.*)?)?/?$")
+
+
+def api_base(url: str) -> str:
+    """The portal root a user may have written with or without `/api/3/action/...`."""
+    base = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return _API.sub("", base).rstrip("/")
+
+
+def _key(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", folded).strip("_")
+
+
+_FREQUENCY = ("frequen", "frecuen", "periodic", "accrual")
+_TEMPORAL = ("cobertura_temporal", "temporal_coverage", "temporal")
+_SPATIAL_TEXT = ("spatial_text", "cobertura_geo", "geografic", "espacial", "spatial")
+
+
+def _extras(package: dict[str, Any]) -> dict[str, str]:
+    raw = package.get("extras")
+    out: dict[str, str] = {}
+    if isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, dict) and text(item.get("key")):
+                out[text(item.get("key"))] = to_extra(item.get("value"))
+    elif isinstance(raw, dict):
+        out = {str(k): to_extra(v) for k, v in raw.items()}
+    return out
+
+
+def _pick(package: dict[str, Any], extras: dict[str, str], hints: tuple[str, ...]) -> str | None:
+    """A top-level (ckanext-scheming) field or an extra whose name says what it is."""
+    candidates = [(str(k), v) for k, v in package.items() if isinstance(v, str | int | float)]
+    candidates += list(extras.items())
+    for hint in hints:
+        for name, value in candidates:
+            if hint in _key(name) and text(value):
+                return text(value)
+    return None
+
+
+def _extra(extras: dict[str, str], name: str) -> str | None:
+    for key, value in extras.items():
+        if key.strip().lower() == name and value.strip():
+            return value.strip()
+    return None
+
+
+def _names(value: Any, *fields: str) -> list[str]:
+    if not isinstance(value, list):
+        return as_list(value)
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, dict):
+            name = next((text(item.get(f)) for f in fields if text(item.get(f))), "")
+        else:
+            name = text(item)
+        if name:
+            out.append(name)
+    return out
+
+
+def _resource(raw: dict[str, Any]) -> Resource:
+    return Resource(
+        url=text(raw.get("url")),
+        id=text(raw.get("id")),
+        name=text(raw.get("name")),
+        description=text(raw.get("description")),
+        format=text(raw.get("format")),
+        media_type=text(raw.get("mimetype")),
+        size=as_int(raw.get("size")),
+        modified=opt_text(raw.get("last_modified")) or opt_text(raw.get("metadata_modified")),
+        license=text(raw.get("license")),
+    )
+
+
+def _record_fields(package: dict[str, Any], portal_page: str) -> dict[str, str]:
+    out = {k: text(package.get(k)) for k in ("metadata_created", "metadata_modified", "name")}
+    out["portal_page"] = portal_page
+    return {k: v for k, v in out.items() if v}
+
+
+def map_package(package: dict[str, Any], base: str) -> Dataset:
+    """One CKAN package dict as a `Dataset`, values kept as the portal wrote them."""
+    extras = _extras(package)
+    org = package.get("organization")
+    org_title = ""
+    if isinstance(org, dict):
+        org_title = text(org.get("title")) or text(org.get("name"))
+    name = text(package.get("name"))
+    url = text(package.get("url"))
+    portal_page = f"{base}/dataset/{quote(name)}" if name else ""
+    landing = url if url.lower().startswith(("http://", "https://")) else portal_page
+    resources = package.get("resources")
+    conforms = _pick(package, extras, ("conforms", "data_dictionary", "diccionario", "describedby"))
+    return Dataset(
+        id=text(package.get("id")) or name,
+        title=text(package.get("title")) or name,
+        source_type="ckan",
+        landing_page=landing,
+        description=text(package.get("notes")),
+        publisher=org_title,
+        organization=org_title,
+        contact_name=text(package.get("maintainer")) or text(package.get("author")),
+        contact_email=text(package.get("maintainer_email")) or text(package.get("author_email")),
+        keywords=_names(package.get("tags"), "display_name", "name"),
+        themes=_names(package.get("groups"), "title", "display_name", "name"),
+        license_id=text(package.get("license_id")),
+        license_title=text(package.get("license_title")),
+        license_url=text(package.get("license_url")),
+        # a harvested (DCAT) record carries the publisher's dates; metadata_* is the copy's
+        issued=_extra(extras, "issued") or opt_text(package.get("metadata_created")),
+        modified=_extra(extras, "modified") or opt_text(package.get("metadata_modified")),
+        frequency=_pick(package, extras, _FREQUENCY),
+        temporal=_pick(package, extras, _TEMPORAL),
+        spatial=_pick(package, extras, _SPATIAL_TEXT),
+        conforms_to=conforms,
+        resources=[_resource(r) for r in resources if isinstance(r, dict)]
+        if isinstance(resources, list)
+        else [],
+        extras=extras | _record_fields(package, portal_page),
+    )
+
+
+def _unwrap(payload: Any, url: str) -> tuple[list[Any], int | None]:
+    """(packages, count) of an Action API answer; count None when the portal gives none."""
+    if not isinstance(payload, dict):
+        if isinstance(payload, list):
+            return payload, None
+        raise PortalError("not_catalog", "the answer is not a CKAN API envelope", {"url": url})
+    if payload.get("success") is False:
+        error = payload.get("error")
+        detail = to_extra(error)[:300] if error is not None else ""
+        raise PortalError(
+            "http_error", f"the API answered success:false {detail}".strip(), {"url": url}
+        )
+    if "result" not in payload:
+        raise PortalError("not_catalog", "no `result` in the API answer", {"url": url})
+    result = payload["result"]
+    if isinstance(result, list):
+        return result, None
+    if isinstance(result, dict):
+        results = result.get("results")
+        count = result.get("count")
+        return (
+            results if isinstance(results, list) else [],
+            count if isinstance(count, int) and not isinstance(count, bool) else None,
+        )
+    raise PortalError("not_catalog", "`result` is neither a list nor an object", {"url": url})
+
+
+def _skip_reason(package: dict[str, Any]) -> str | None:
+    if package.get("private") is True:
+        return "private"
+    state = text(package.get("state")).lower()
+    if state and state != "active":
+        return state
+    return None
+
+
+class CkanAdapter:
+    """Streams a CKAN (or DKAN) catalogue page by page, de-duplicated by id."""
+
+    type = "ckan"
+
+    async def discover(
+        self, source: Source, fetcher: JsonFetcher, report: DiscoveryReport
+    ) -> AsyncIterator[Dataset]:
+        base = api_base(source.url)
+        seen: set[str] = set()
+        group = text(source.options.get("group"))
+        if group:
+            url = f"{base}/api/3/action/group_package_show"
+            limit = as_int(source.options.get("rows")) or _DEFAULT_ROWS
+            payload = await fetch_json(fetcher, url, report, {"id": group, "limit": limit})
+            report.pages += 1
+            packages, _ = _unwrap(payload, url)
+            for dataset in self._accept(packages, base, seen, report):
+                yield dataset
+            return
+        async for dataset in self._search(source, base, fetcher, report, seen):
+            yield dataset
+
+    async def _search(
+        self,
+        source: Source,
+        base: str,
+        fetcher: JsonFetcher,
+        report: DiscoveryReport,
+        seen: set[str],
+    ) -> AsyncIterator[Dataset]:
+        url = f"{base}/api/3/action/package_search"
+        rows = as_int(source.options.get("rows")) or _DEFAULT_ROWS
+        params: dict[str, str | int] = {"q": text(source.options.get("q")) or "*:*"}
+        fq = [text(source.options.get("fq"))] if text(source.options.get("fq")) else []
+        if source.organization:
+            fq.append(f"organization:{source.organization}")
+        if fq:
+            params["fq"] = " ".join(fq)
+        start, bad = 0, 0
+        previous: list[str] = []
+        while True:
+            page = params | {"rows": rows, "start": start}
+            try:
+                payload = await fetch_json(fetcher, url, report, page)
+                packages, count = _unwrap(payload, url)
+            except PortalError as exc:
+                if start == 0 and not seen:
+                    raise
+                report.problems.append(exc)
+                bad += 1
+                if bad >= _MAX_BAD_PAGES or exc.kind in ("blocked", "unreachable"):
+                    return
+                start += rows
+                continue
+            bad = 0
+            report.pages += 1
+            ids = [text(p.get("id")) if isinstance(p, dict) else "" for p in packages]
+            if start > 0 and ids == previous:
+                return  # a portal that ignores `start` serves the same page forever
+            previous = ids
+            for dataset in self._accept(packages, base, seen, report):
+                yield dataset
+            if not packages:
+                return
+            if len(packages) < rows:
+                if count is None or start + len(packages) >= count:
+                    return
+                rows = len(packages)  # the portal caps rows below what we asked
+            start += len(packages)
+            if count is not None and start >= count:
+                return
+
+    @staticmethod
+    def _accept(
+        packages: list[Any], base: str, seen: set[str], report: DiscoveryReport
+    ) -> list[Dataset]:
+        out: list[Dataset] = []
+        for package in packages:
+            if not isinstance(package, dict):
+                report.skip("not_a_package")
+                continue
+            reason = _skip_reason(package)
+            if reason is not None:
+                report.skip(reason)
+                continue
+            dataset = map_package(package, base)
+            if not dataset.id:
+                report.skip("no_id")
+                continue
+            if dataset.id in seen:
+                report.skip("duplicate")
+                continue
+            seen.add(dataset.id)
+            out.append(dataset)
+        return out
