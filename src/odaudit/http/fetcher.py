@@ -10,6 +10,7 @@ every hop before any connection is made.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -31,6 +33,8 @@ from odaudit.models import Probe, ProbeOutcome
 
 __all__ = ["Fetcher"]
 
+#: A host name after IDNA, or an IPv6 literal (httpx strips the brackets).
+_HOST = re.compile(rb"[A-Za-z0-9._-]+|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%25[A-Za-z0-9._-]+)?")
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({ProbeOutcome.TIMEOUT, ProbeOutcome.NETWORK_ERROR})
 Sink = Callable[[bytes], object]
@@ -49,6 +53,16 @@ class _Answer:
     size: int = 0  # decoded bytes delivered (to `body` or the sink)
     truncated: bool = False
     error: str = ""
+
+
+@dataclass(frozen=True)
+class _Body:
+    """How much of a body to read and where: a probe's sniff, a capped GET, a download."""
+
+    limit: int
+    whole: bool = False  # a body cut at the limit is reported as truncated
+    skip_oversize: bool = False  # a declared Content-Length over the limit is not read at all
+    out: IO[bytes] | None = None  # write here instead of keeping it in memory
 
 
 class _Retryable(FetchError):
@@ -130,7 +144,7 @@ class Fetcher:
         started = time.perf_counter()
         cap = self.settings.max_bytes if max_bytes is None else max_bytes
         answer = await self._retrying(
-            self.retries, "GET", url, params=params, headers=headers, limit=cap, whole=True
+            self.retries, "GET", url, _Body(cap, whole=True, skip_oversize=True), params, headers
         )
         return HttpResponse(
             url=url,
@@ -149,7 +163,7 @@ class Fetcher:
         cap = self.settings.max_bytes if max_bytes is None else max_bytes
         dest.parent.mkdir(parents=True, exist_ok=True)
         with dest.open("wb") as out:
-            answer = await self._retrying(self.retries, "GET", url, limit=cap, whole=True, out=out)
+            answer = await self._retrying(self.retries, "GET", url, _Body(cap, whole=True, out=out))
         return DownloadResult(
             path=dest,
             bytes=answer.size,
@@ -181,7 +195,7 @@ class Fetcher:
     async def _probe(self, url: str) -> Probe:
         head: _Answer | None = None
         try:
-            head = await self._retrying(self.probe_retries, "HEAD", url, limit=0)
+            head = await self._retrying(self.probe_retries, "HEAD", url, _Body(0))
         except FetchError as exc:
             if exc.outcome is not ProbeOutcome.NETWORK_ERROR:
                 raise
@@ -190,9 +204,9 @@ class Fetcher:
         sniff = self.settings.sniff_bytes
         ranged = {"Range": f"bytes=0-{max(sniff, 1) - 1}"}
         try:
-            got = await self._retrying(self.probe_retries, "GET", url, headers=ranged, limit=sniff)
+            got = await self._retrying(self.probe_retries, "GET", url, _Body(sniff), None, ranged)
             if got.status == 416:  # an empty file cannot satisfy any range
-                got = await self._retrying(self.probe_retries, "GET", url, limit=sniff)
+                got = await self._retrying(self.probe_retries, "GET", url, _Body(sniff))
         except FetchError as exc:
             if head is None or not 200 <= head.status < 300:
                 raise
@@ -227,20 +241,17 @@ class Fetcher:
         retries: int,
         method: str,
         url: str,
-        *,
+        body: _Body,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        limit: int,
-        whole: bool = False,
-        out: IO[bytes] | None = None,
     ) -> _Answer:
         attempt = 0
         while True:
-            if out is not None:
-                out.seek(0)
-                out.truncate()
+            if body.out is not None:  # a retry starts the copy again
+                body.out.seek(0)
+                body.out.truncate()
             try:
-                answer = await self._attempt(method, url, params, headers, limit, whole, out)
+                answer = await self._attempt(method, url, body, params, headers)
             except _Retryable as exc:
                 if attempt >= retries:
                     raise FetchError(exc.outcome, exc.url, exc.message) from None
@@ -265,8 +276,8 @@ class Fetcher:
             request = httpx.Request(method, url, params=params, headers=merged)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, TypeError) as exc:
             raise FetchError(ProbeOutcome.INVALID_URL, url, f"invalid URL: {exc}") from None
-        if not request.url.host:
-            raise FetchError(ProbeOutcome.INVALID_URL, url, "invalid URL: no host")
+        if not _HOST.fullmatch(request.url.raw_host):
+            raise FetchError(ProbeOutcome.INVALID_URL, url, "invalid URL: bad host")
         request.extensions["timeout"] = self._timeouts
         return request
 
@@ -274,17 +285,15 @@ class Fetcher:
         self,
         method: str,
         url: str,
+        body: _Body,
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
-        limit: int,
-        whole: bool,
-        out: IO[bytes] | None,
     ) -> _Answer:
         """One attempt, following redirects; the total deadline counts time on the wire only."""
         if not url or not url.strip():
             raise FetchError(ProbeOutcome.INVALID_URL, url, "empty URL")
-        scheme = url.strip().partition(":")[0].lower()
-        if "://" in url and scheme not in ("http", "https"):
+        scheme = _scheme(url.strip())
+        if scheme and scheme not in ("http", "https"):
             raise FetchError(ProbeOutcome.REFUSED, url, f"scheme {scheme!r} is not http or https")
         request = self._request(method, url.strip(), params, headers)
         redirects: list[str] = []
@@ -300,7 +309,7 @@ class Fetcher:
                 started = loop.time()
                 try:
                     async with asyncio.timeout(max(budget, 0.0)):
-                        answer = await self._exchange(request, limit, whole, out)
+                        answer = await self._exchange(request, body)
                 except TimeoutError:
                     self.stats.errors += 1
                     raise _Retryable(ProbeOutcome.TIMEOUT, current, "timed out") from None
@@ -334,9 +343,7 @@ class Fetcher:
             )
         return target
 
-    async def _exchange(
-        self, request: httpx.Request, limit: int, whole: bool, out: IO[bytes] | None
-    ) -> _Answer | str:
+    async def _exchange(self, request: httpx.Request, body: _Body) -> _Answer | str:
         """Send one request; a redirect returns its Location, anything else the answer."""
         url = str(request.url)
         self.stats.requests += 1
@@ -354,8 +361,8 @@ class Fetcher:
             if response.status_code in _REDIRECTS and location:
                 return location
             answer = _Answer(url, url, response.status_code, headers, [])
-            if request.method != "HEAD" and limit > 0:
-                await self._read(response, answer, limit, whole, out)
+            if request.method != "HEAD" and body.limit > 0:
+                await self._read(response, answer, body)
             return answer
         except httpx.TimeoutException:
             self.stats.errors += 1
@@ -370,12 +377,11 @@ class Fetcher:
         self,
         response: httpx.Response,
         answer: _Answer,
-        limit: int,
-        whole: bool,
-        out: IO[bytes] | None,
+        body: _Body,
     ) -> None:
-        """Read the decoded body up to `limit` bytes; `whole` marks a cut body as truncated."""
-        if whole:
+        """Read the decoded body up to its limit into memory or `body.out`."""
+        limit, out = body.limit, body.out
+        if body.skip_oversize:
             declared = answer.headers.get("content-length", "").strip()
             if declared.isdigit() and int(declared) > limit:
                 answer.truncated = True
@@ -399,12 +405,19 @@ class Fetcher:
                         chunks.append(data)
                     size += len(data)
                 if more:
-                    answer.truncated = whole
+                    answer.truncated = body.whole
                     break
         except DecodingError as exc:
             raise FetchError(ProbeOutcome.NETWORK_ERROR, answer.url, str(exc)) from None
         answer.body = b"".join(chunks)
         answer.size = size
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
 
 
 def _describe(exc: httpx.TransportError) -> str:

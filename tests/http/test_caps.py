@@ -1,0 +1,80 @@
+"""Size caps count decoded bytes while streaming; deadlines bound the whole exchange."""
+
+from __future__ import annotations
+
+import pytest
+from tests.http.conftest import Run, Settings
+from tests.http.hostile import CSV
+
+from odaudit.http import FetchError
+from odaudit.models import ProbeOutcome
+
+
+def test_gzip_is_decoded(run: Run) -> None:
+    response, fetcher = run(lambda f: f.get(run.url("/gzipped.csv")))
+    assert (response.body, response.truncated) == (CSV, False)
+    assert fetcher.stats.bytes < len(CSV)  # wire bytes, compressed
+
+
+def test_gzip_bomb_stops_at_the_decoded_cap(run: Run) -> None:
+    cap = 100_000
+    response, _ = run(lambda f: f.get(run.url("/bomb.csv"), max_bytes=cap))
+    assert response.truncated
+    assert len(response.body) == cap
+    probe, fetcher = run(lambda f: f.probe(run.url("/bomb-no-head.csv")))
+    assert (probe.method, probe.sniff) == ("GET", b"\0" * 1024)
+    assert fetcher.stats.bytes < 30_000  # the 20 MiB never had to be inflated
+
+
+def test_body_over_cap_is_truncated(run: Run) -> None:
+    response, fetcher = run(lambda f: f.get(run.url("/unsized.bin")), Settings(max_bytes=5000))
+    assert response.truncated
+    assert response.body == b"x" * 5000
+    assert fetcher.stats.bytes < 200_000  # stopped within a chunk of the cap
+
+
+def test_body_exactly_at_cap_is_not_truncated(run: Run) -> None:
+    response, _ = run(lambda f: f.get(run.url("/gzipped.csv"), max_bytes=len(CSV)))
+    assert (response.body, response.truncated) == (CSV, False)
+
+
+def test_declared_huge_length_is_not_read(run: Run) -> None:
+    response, fetcher = run(lambda f: f.get(run.url("/huge.csv")))
+    assert (response.status, response.truncated, response.body) == (200, True, b"")
+    assert fetcher.stats.bytes == 0
+    probe, _ = run(lambda f: f.probe(run.url("/huge.csv")))
+    assert (probe.outcome, probe.content_length) == (ProbeOutcome.OK, 10**12)
+
+
+def test_stacked_encodings_are_refused(run: Run) -> None:
+    with pytest.raises(FetchError) as caught:
+        run(lambda f: f.get(run.url("/stacked.csv")))
+    assert caught.value.outcome is ProbeOutcome.REFUSED
+    assert "stacked" in caught.value.message
+
+
+def test_slow_drip_hits_the_total_deadline(run: Run) -> None:
+    # 100 bytes at 1 byte / 0.2 s would take 20 s; each read is fast, only the deadline stops it
+    with pytest.raises(FetchError) as caught:
+        run(lambda f: f.get(run.url("/drip.csv")), Settings(timeout=0.6), retries=0)
+    assert caught.value.outcome is ProbeOutcome.TIMEOUT
+
+
+def test_hang_times_out_and_is_retried(run: Run) -> None:
+    with pytest.raises(FetchError) as caught:
+        run(lambda f: f.get(run.url("/hang.csv")), Settings(timeout=0.2), retries=1)
+    assert caught.value.outcome is ProbeOutcome.TIMEOUT
+    assert run.server.hits["GET /hang.csv"] == 2
+    assert len(run.sleeps) == 1
+
+
+def test_download_streams_to_a_capped_file(run: Run, tmp_path: object) -> None:
+    from pathlib import Path
+
+    dest = Path(str(tmp_path)) / "sub" / "big.bin"
+    # a declared length over the cap still gives the first max_bytes: enough to validate a prefix
+    result, _ = run(lambda f: f.download(run.url("/ignores-range.bin"), dest, max_bytes=70_000))
+    assert (result.truncated, result.bytes, result.status) == (True, 70_000, 200)
+    assert dest.stat().st_size == 70_000
+    whole, _ = run(lambda f: f.download(run.url("/gzipped.csv"), dest))
+    assert (whole.truncated, dest.read_bytes(), whole.content_type) == (False, CSV, "text/csv")

@@ -1,0 +1,67 @@
+"""Redirects are followed here, hop by hop, and every hop passes the address policy."""
+
+from __future__ import annotations
+
+import pytest
+from tests.http.conftest import Run, Settings
+from tests.http.hostile import CSV, CountingServer
+
+from odaudit.http import FetchError
+from odaudit.models import ProbeOutcome
+
+
+def test_redirect_chain_with_relative_locations(run: Run) -> None:
+    probe, _ = run(lambda f: f.probe(run.url("/chain/3")))
+    assert (probe.outcome, probe.status) == (ProbeOutcome.OK, 200)
+    assert probe.redirects == [run.url("/chain/2"), run.url("/chain/1"), run.url("/chain/0")]
+    assert probe.final_url == run.url("/chain/0")
+    response, _ = run(lambda f: f.get(run.url("/chain/3")))
+    assert (response.status, response.body, response.final_url) == (200, CSV, run.url("/chain/0"))
+
+
+def test_redirect_limit(run: Run) -> None:
+    probe, _ = run(lambda f: f.probe(run.url("/chain/3")), Settings(max_redirects=2))
+    assert probe.outcome is ProbeOutcome.TOO_MANY_REDIRECTS
+    assert run.server.hits["HEAD /chain/0"] == 0
+
+
+def test_redirect_loop(run: Run) -> None:
+    probe, _ = run(lambda f: f.probe(run.url("/loop/a")))
+    assert probe.outcome is ProbeOutcome.TOO_MANY_REDIRECTS
+    assert "loop" in probe.error
+    with pytest.raises(FetchError) as caught:
+        run(lambda f: f.get(run.url("/loop/a")))
+    assert caught.value.outcome is ProbeOutcome.TOO_MANY_REDIRECTS
+
+
+def test_redirect_to_cloud_metadata_is_refused(run: Run) -> None:
+    probe, _ = run(lambda f: f.probe(run.url("/to-metadata")))
+    assert probe.outcome is ProbeOutcome.REFUSED
+    assert "169.254.169.254" in probe.error
+
+
+def test_redirect_to_another_local_port_is_refused_without_connecting(
+    run: Run, forbidden: CountingServer
+) -> None:
+    probe, _ = run(lambda f: f.probe(run.url("/to-other-port")))
+    assert probe.outcome is ProbeOutcome.REFUSED
+    assert "loopback" in probe.error
+    with pytest.raises(FetchError) as caught:
+        run(lambda f: f.get(run.url("/to-other-port")))
+    assert caught.value.outcome is ProbeOutcome.REFUSED
+    assert forbidden.connections == 0
+    assert run.server.hits["HEAD /to-other-port"] == 1  # the allowed server was asked
+
+
+def test_direct_request_to_a_forbidden_origin_never_connects(
+    run: Run, forbidden: CountingServer
+) -> None:
+    probe, _ = run(lambda f: f.probe(f"{forbidden.base}/file.csv"))
+    assert probe.outcome is ProbeOutcome.REFUSED
+    assert forbidden.connections == 0
+
+
+def test_redirect_to_file_scheme_is_refused(run: Run) -> None:
+    probe, _ = run(lambda f: f.probe(run.url("/to-file")))
+    assert probe.outcome is ProbeOutcome.REFUSED
+    assert "file" in probe.error
