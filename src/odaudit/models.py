@@ -256,3 +256,4 @@ class ScoreCard:
     institutions: list[InstitutionScore]
     datasets: list[DatasetScore]
     scale_max: float = 100.0  # presets score on their own scale (0-405, 0-5 stars, 0-8 ...)
+    not_observed: list[str] = field(default_factory=list)  # indicators a crawler cannot see

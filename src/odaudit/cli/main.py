@@ -18,6 +18,7 @@ from odaudit.cli import (
     report_cmd,
     rules_cmd,
     run_cmd,
+    score_cmd,
     sources_cmd,
 )
 from odaudit.models import ExitCode
@@ -65,6 +66,7 @@ for module in (
     baseline_cmd,
     sources_cmd,
     rules_cmd,
+    score_cmd,
 ):
     module.register(app)
 

@@ -70,7 +70,10 @@ def is_preset_file(path: Path) -> bool:
 
 def score_preset(view: RunView, preset: Preset) -> ScoreCard:
     """Score a stored run with a preset. Deterministic: the same view gives the same card."""
-    return MODELS[preset.model].score(view, preset)
+    spec = MODELS[preset.model]
+    card = spec.score(view, preset)
+    card.not_observed = list(spec.not_observed)
+    return card
 
 
 def not_observed(preset: Preset) -> tuple[str, ...]:
