@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from odaudit.checks.formats import FormatInfo, format_by_id, format_for_extension, lookup_format
@@ -134,10 +135,17 @@ class DatasetContext:
     probes: Mapping[str, Probe]
     now: datetime
     resources: list[ResourceView] = field(default_factory=list)
+    #: resource URL -> odaudit.validation TableReport, for the DV/PD rules (duck-typed)
+    tables: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, institution: Institution, dataset: Dataset, probes: Mapping[str, Probe], now: datetime
+        cls,
+        institution: Institution,
+        dataset: Dataset,
+        probes: Mapping[str, Probe],
+        now: datetime,
+        tables: Mapping[str, Any] | None = None,
     ) -> DatasetContext:
         views = [_view(r, probes.get(r.url) if r.url else None) for r in dataset.resources]
-        return cls(institution, dataset, probes, now, views)
+        return cls(institution, dataset, probes, now, views, dict(tables or {}))

@@ -26,7 +26,16 @@ DIMENSION_OF = {
     "PD": "personal_data",
     "CV": "coverage",
 }
-_RULE_MODULES = ("availability", "format", "license", "freshness", "metadata", "coverage")
+_RULE_MODULES = (
+    "availability",
+    "format",
+    "license",
+    "freshness",
+    "metadata",
+    "validity",
+    "personal",
+    "coverage",
+)
 
 
 @dataclass(frozen=True)

@@ -121,10 +121,15 @@ def run_dataset_checks(
     probes: Mapping[str, Probe],
     methodology: MethodologyLike | None,
     now: datetime,
+    tables: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
-    """Every enabled resource- and dataset-level rule on one dataset."""
+    """Every enabled resource- and dataset-level rule on one dataset.
+
+    `tables` maps resource URLs to `odaudit.validation.TableReport`s; without it the
+    data-validity (DV) and personal-data (PD) rules have nothing to read and stay silent.
+    """
     try:
-        ctx = DatasetContext.build(institution, dataset, probes, now)
+        ctx = DatasetContext.build(institution, dataset, probes, now, tables)
     except Exception:  # hostile metadata of a shape no adapter should produce
         log.exception("could not read dataset %r for the checks", getattr(dataset, "id", "?"))
         return []
