@@ -25,7 +25,7 @@ from odaudit.report.i18n import (
     Formatter,
     translations,
 )
-from odaudit.report.methodology import MethodologySnapshot, read_methodology
+from odaudit.report.methodology import DEFAULT_BANDS, MethodologySnapshot, read_methodology
 from odaudit.report.safety import plain_text, safe_url
 from odaudit.store.view import DatasetView, InstitutionView, RunView
 from odaudit.worklist import WorkItem, compact_evidence
@@ -102,6 +102,7 @@ class Cell:
     text: str
     band: str = ""
     level: int = -1
+    bar: float | None = None  # bar length, 0..100; None when the value's maximum is unknown
 
 
 @dataclass
@@ -289,7 +290,14 @@ class ReportContext:
     institutions: list[InstitutionSection]
     methodology: MethodologyInfo
     manifest: ManifestInfo
-    bands: list[BandRow] = field(default_factory=list)
+    bands: list[BandRow] = field(default_factory=list)  # colour legend
+    card: str = ""  # note when the scores come from another methodology than the run's
+
+
+def _dimension_label(builder: _Builder, key: str) -> str:
+    if key in DIMENSION_LABELS:
+        return builder.label(DIMENSION_LABELS, key)
+    return plain_text(key.replace("_", " "))
 
 
 class _Builder:
@@ -317,6 +325,14 @@ class _Builder:
             {(d.institution, d.dataset_id): d for d in card.datasets} if card else {}
         )
         self.rules = {r.code: r for r in rules}
+        # A card from another methodology (a preset scored later, on its own scale and
+        # with its own indicators) is not described by the run's snapshot: its bands
+        # and dimension maxima are unknown here, so colours fall back to shares of the scale.
+        self.native = card is None or (
+            abs(self.scale - 100.0) < 1e-9
+            and (not self.meth.name or card.methodology == self.meth.name)
+        )
+        self.colour_bands = self.meth.bands if self.native else list(DEFAULT_BANDS)
 
     # -- small helpers --------------------------------------------------------------
 
@@ -326,20 +342,24 @@ class _Builder:
     def label(self, table: Mapping[str, str], key: str) -> str:
         return self._(table[key]) if key in table else key
 
-    def level(self, value: float | None, scale: float = 100.0) -> tuple[str, int]:
-        """The band a score falls in (bands are on a 0-100 scale) and its colour level."""
-        if value is None:
+    def level(self, value: float | None, scale: float | None = 100.0) -> tuple[str, int]:
+        """The band a value falls in and its colour level (0 best .. 3 worst, -1 unknown)."""
+        if value is None or not scale:
             return "", -1
-        bands = self.meth.bands
-        percent = 100.0 * value / scale if scale else value
+        bands = self.colour_bands
+        percent = 100.0 * value / scale
         index = next((i for i, (_, low) in enumerate(bands) if percent >= low), len(bands) - 1)
         last = max(len(bands) - 1, 1)
-        return bands[index][0], round(index * 3 / last)
+        return (bands[index][0] if self.native else ""), round(index * 3 / last)
 
-    def cell(self, key: str, value: float | None, scale: float = 100.0) -> Cell:
+    def cell(self, key: str, value: float | None, scale: float | None = 100.0) -> Cell:
         band, level = self.level(value, scale)
-        label = self.label(DIMENSION_LABELS, key) if key in DIMENSION_LABELS else key
-        return Cell(key, label, value, self.fmt.number(value), band, level)
+        bar = None
+        if value is not None and scale:
+            bar = max(0.0, min(100.0, 100.0 * value / scale))
+        return Cell(
+            key, _dimension_label(self, key), value, self.fmt.number(value), band, level, bar
+        )
 
     def score_cell(self, value: float | None, band: str | None = None) -> Cell:
         cell = self.cell("score", value, self.scale)
@@ -360,17 +380,21 @@ class _Builder:
     # -- parts ------------------------------------------------------------------------
 
     def columns(self) -> list[DimensionColumn]:
-        present = set(self.meth.dimensions)
+        """The run's dimensions in report order, then any other indicator a card carries."""
+        seen: dict[str, None] = dict.fromkeys(self.meth.dimensions if self.native else ())
         for score in self.inst_scores.values():
-            present.update(score.dimensions)
+            seen.update(dict.fromkeys(score.dimensions))
+        known = [k for k in DIMENSIONS if k in seen]
+        extra = [k for k in seen if k not in DIMENSIONS and k != "coverage"]
         total = sum(w for w in self.meth.dimensions.values() if w > 0)
         cols = []
-        for key in DIMENSIONS:
-            if key in present:
-                weight = self.meth.dimensions.get(key)
-                share = weight / total if weight is not None and total > 0 else None
-                cols.append(DimensionColumn(key, self.label(DIMENSION_LABELS, key), share))
-        cols.append(DimensionColumn("coverage", self.label(DIMENSION_LABELS, "coverage"), None))
+        for key in known + extra:
+            weight = self.meth.dimensions.get(key) if self.native else None
+            share = weight / total if weight is not None and total > 0 else None
+            cols.append(DimensionColumn(key, _dimension_label(self, key), share))
+        has_coverage = any(s.coverage is not None for s in self.inst_scores.values())
+        if self.native or "coverage" in seen or has_coverage:
+            cols.append(DimensionColumn("coverage", _dimension_label(self, "coverage"), None))
         return cols
 
     def dim_cells(self, code: str, columns: Sequence[DimensionColumn]) -> list[Cell]:
@@ -381,7 +405,9 @@ class _Builder:
             value = dims.get(col.key)
             if col.key == "coverage" and score is not None and value is None:
                 value = score.coverage
-            out.append(self.cell(col.key, value))
+            # Native dimensions and coverage run 0-100; a preset's indicators have
+            # maxima this report does not know, so they get no bar and no colour.
+            out.append(self.cell(col.key, value, 100.0 if self.native else None))
         return out
 
     def ordered_institutions(self) -> list[InstitutionView]:
@@ -632,6 +658,22 @@ class _Builder:
             n_sources=len(sources),
         )
 
+    def legend(self) -> list[BandRow]:
+        """What the colours mean: the run's bands, or shares of the scale for another card."""
+        if self.native:
+            return self.band_rows()
+        last = max(len(self.colour_bands) - 1, 1)
+        return [
+            BandRow(
+                "",
+                self._("%(p)s o más de la escala") % {"p": self.fmt.percent(low / 100)},
+                self.fmt.percent(low / 100),
+                round(i * 3 / last),
+                low,
+            )
+            for i, (_, low) in enumerate(self.colour_bands)
+        ]
+
     def band_rows(self) -> list[BandRow]:
         last = max(len(self.meth.bands) - 1, 1)
         return [
@@ -707,8 +749,23 @@ class _Builder:
             institutions=[self.institution(i, columns) for i in ordered],
             methodology=self.methodology(columns),
             manifest=self.manifest(),
-            bands=self.band_rows(),
+            bands=self.legend(),
+            card=self.card_note(),
         )
+
+    def card_note(self) -> str:
+        """Names the methodology the scores come from when it is not the run's own."""
+        card = self.view.scorecard
+        if card is None or self.native:
+            return ""
+        return self._(
+            "Puntajes calculados con %(name)s %(version)s, en una escala de 0 a %(max)s; "
+            "la metodología descrita abajo es la de la ejecución."
+        ) % {
+            "name": plain_text(card.methodology),
+            "version": plain_text(card.methodology_version),
+            "max": self.fmt.number(self.scale, 0),
+        }
 
 
 def build_context(
