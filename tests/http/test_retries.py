@@ -79,6 +79,6 @@ def test_every_request_identifies_itself(run: Run) -> None:
     assert sent["accept-encoding"] == "gzip, deflate"
     assert sent["x-a"] == "1"
     assert response.final_url == run.url("/echo?q=a%C3%B1o")
-    probe, _ = run(lambda f: f.probe(run.url("/file.csv")))
+    run(lambda f: f.probe(run.url("/file.csv")))
     agents = {h.get("User-Agent") for _, _, h in run.server.requests}
     assert agents == {"odaudit-test/1 (+https://example.org/odaudit)"}
