@@ -121,7 +121,10 @@ def map_dataset(raw: dict[str, Any], catalog_url: str) -> Dataset:
 
 
 def _site_root(url: str) -> bool:
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
     return not path.lower().endswith((".json", ".jsonld")) and "/api/" not in path
 
 

@@ -112,7 +112,10 @@ class _Parser(HTMLParser):
             self._skip += 1
         elif tag == "base" and a.get("href") and not self._saw_base:
             self._saw_base = True
-            self.out.base = urljoin(self.page_url, a["href"].strip())
+            try:
+                self.out.base = urljoin(self.page_url, a["href"].strip())
+            except ValueError:
+                pass
         elif tag == "title":
             self._in_title = True
         elif tag in _HEADINGS:
@@ -161,8 +164,11 @@ class _Parser(HTMLParser):
         self._anchor = None
         if href.lower().startswith(("mailto:", "javascript:", "tel:", "data:", "#")):
             return
-        url = urljoin(self.out.base, href).split("#", 1)[0]
-        if urlsplit(url).scheme not in ("http", "https"):
+        try:
+            url = urljoin(self.out.base, href).split("#", 1)[0]
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                return
+        except ValueError:  # "http://[bad" and other unparseable hrefs
             return
         label = " ".join("".join(parts).split())
         if _is_data(url, label, media_type):

@@ -127,8 +127,12 @@ class HtmlAdapter:
         depth_limit = 1 if depth_limit is None else depth_limit
         max_pages = as_int(source.options.get("max_pages")) or 50
         start = source.url.split("#", 1)[0]
-        host = urlsplit(start).netloc.lower()
-        robots = _Robots(f"{urlsplit(start).scheme}://{urlsplit(start).netloc}")
+        try:
+            parts = urlsplit(start)
+        except ValueError as exc:
+            raise PortalError("unreachable", f"invalid URL: {exc}", {"url": start}) from exc
+        host = parts.netloc.lower()
+        robots = _Robots(f"{parts.scheme}://{parts.netloc}")
         queue: deque[tuple[str, int]] = deque([(start, 0)])
         queued = {start}
         seen_urls: set[str] = set()
