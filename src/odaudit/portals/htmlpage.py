@@ -7,6 +7,7 @@ page `<title>`, headings h1–h4 and the first paragraph after each, and every
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -112,10 +113,8 @@ class _Parser(HTMLParser):
             self._skip += 1
         elif tag == "base" and a.get("href") and not self._saw_base:
             self._saw_base = True
-            try:
+            with contextlib.suppress(ValueError):
                 self.out.base = urljoin(self.page_url, a["href"].strip())
-            except ValueError:
-                pass
         elif tag == "title":
             self._in_title = True
         elif tag in _HEADINGS:
