@@ -35,6 +35,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
     server_version = "odaudit-demo/1"
     sys_version = ""
 
@@ -86,7 +87,10 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"Allow": "GET", "Content-Type": "text/plain"}
         elif status == 200 and self._not_modified(headers):
             status, body = 304, b""
-        self.send_response(status)
+        self.log_request(status)
+        self.send_response_only(status)
+        self.send_header("Server", headers.pop("Server", self.version_string()))
+        self.send_header("Date", self.date_time_string())
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
