@@ -1,4 +1,4 @@
-"""A local portal emulator on 127.0.0.1 and a fetcher that talks real HTTP to it.
+"""A local portal emulator on 127.0.0.1, reached through the real `odaudit.http.Fetcher`.
 
 `PortalServer` answers from a routing table of path → handler(query) so a test can
 emulate CKAN paging (route on `start`), data.json, HTML pages and failures with
@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 
-from odaudit.models import Dataset, ProbeOutcome, Source
+from odaudit.config import CrawlSettings
+from odaudit.http import AddressPolicy, Fetcher
+from odaudit.models import Dataset, Source
 from odaudit.portals import DiscoveryReport, get_adapter
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "portals"
@@ -96,70 +97,25 @@ def portal() -> Iterator[PortalServer]:
 # --------------------------------------------------------------------------- fetcher
 
 
-@dataclass
-class SimpleResponse:
-    url: str
-    final_url: str
-    status: int
-    headers: dict[str, str]
-    content_type: str
-    body: bytes
-    truncated: bool = False
+async def _no_sleep(_seconds: float) -> None:
+    """Retry back-off without waiting: tests are not timed."""
 
 
-class SimpleFetchError(Exception):
-    def __init__(self, outcome: ProbeOutcome, url: str, message: str) -> None:
-        super().__init__(message)
-        self.outcome = outcome
-        self.url = url
-        self.message = message
-
-
-class SimpleFetcher:
-    """The slice of `odaudit.http.Fetcher` the adapters use, over real HTTP with httpx."""
-
-    def __init__(self, max_bytes: int = 50 * 1024 * 1024) -> None:
-        self.client = httpx.AsyncClient(follow_redirects=True, timeout=10.0)
-        self.max_bytes = max_bytes
-
-    async def get(
-        self,
-        url: str,
-        params: Mapping[str, str | int] | None = None,
-        headers: Mapping[str, str] | None = None,
-        max_bytes: int | None = None,
-    ) -> SimpleResponse:
-        cap = max_bytes or self.max_bytes
-        try:
-            async with self.client.stream(
-                "GET", url, params=dict(params or {}), headers=dict(headers or {})
-            ) as r:
-                body = b""
-                truncated = False
-                async for chunk in r.aiter_bytes():
-                    body += chunk
-                    if len(body) > cap:
-                        body, truncated = body[:cap], True
-                        break
-        except httpx.TimeoutException as exc:
-            raise SimpleFetchError(ProbeOutcome.TIMEOUT, url, str(exc)) from exc
-        except httpx.TransportError as exc:
-            raise SimpleFetchError(ProbeOutcome.NETWORK_ERROR, url, str(exc)) from exc
-        hdrs = {k.lower(): v for k, v in r.headers.items()}
-        ctype = hdrs.get("content-type", "").split(";")[0].strip().lower()
-        return SimpleResponse(url, str(r.url), r.status_code, hdrs, ctype, body, truncated)
-
-    async def aclose(self) -> None:
-        await self.client.aclose()
+def make_fetcher(url: str, retries: int = 1) -> Fetcher:
+    """The real `odaudit.http.Fetcher`, allowed to reach the local server behind `url`."""
+    parts = urlsplit(url)
+    return Fetcher(
+        CrawlSettings(timeout=10.0, connect_timeout=5.0),
+        AddressPolicy([f"{parts.scheme}://{parts.netloc}"]),
+        retries=retries,
+        sleep=_no_sleep,
+    )
 
 
 async def _collect(source: Source, report: DiscoveryReport) -> list[Dataset]:
-    fetcher = SimpleFetcher()
-    try:
+    async with make_fetcher(source.url) as fetcher:
         adapter = get_adapter(source.type)
         return [d async for d in adapter.discover(source, fetcher, report)]
-    finally:
-        await fetcher.aclose()
 
 
 def discover(source: Source, report: DiscoveryReport | None = None) -> list[Dataset]:

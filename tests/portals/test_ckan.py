@@ -11,9 +11,9 @@ import pytest
 from tests.portals.conftest import (
     PortalServer,
     Reply,
-    SimpleFetcher,
     discover,
     fixture_bytes,
+    make_fetcher,
 )
 
 from odaudit.models import Source
@@ -144,7 +144,8 @@ def test_two_bad_pages_in_a_row_stop_the_crawl(portal: PortalServer) -> None:
     report = DiscoveryReport()
     assert len(discover(ckan(portal, rows=10), report)) == 10
     assert [p.kind for p in report.problems] == ["http_error", "http_error"]
-    assert len(portal.calls(SEARCH)) == 3
+    # the fetcher retries a 500 once; the adapter gives up after the second lost page
+    assert list(dict.fromkeys(q["start"] for q in portal.calls(SEARCH))) == ["0", "10", "20"]
 
 
 def test_organization_filter(portal: PortalServer) -> None:
@@ -311,15 +312,13 @@ def test_datasets_stream_before_the_next_page(portal: PortalServer) -> None:
     portal.route(SEARCH, pages({0: Q_ALL, 10: ROWS2}))
 
     async def first() -> int:
-        fetcher = SimpleFetcher()
-        try:
-            gen = get_adapter("ckan").discover(ckan(portal, rows=10), fetcher, DiscoveryReport())
+        source = ckan(portal, rows=10)
+        async with make_fetcher(source.url) as fetcher:
+            gen = get_adapter("ckan").discover(source, fetcher, DiscoveryReport())
             await gen.__anext__()
             calls = len(portal.calls(SEARCH))
             await gen.aclose()
             return calls
-        finally:
-            await fetcher.aclose()
 
     assert asyncio.run(first()) == 1
 
