@@ -80,6 +80,9 @@ def test_institution_section(run: RunView, rules: list[FakeRule]) -> None:
     )
     assert "| Deuda pública | solo PDF | Deuda pública |" in minfin
     assert "| Planilla de salarios | no encontrado | — |" in minfin
+    coverage = _section(minfin, "#### Conjuntos de datos clave")
+    rows = [line.split(" | ")[1] for line in _tables(coverage)[0][2:]]
+    assert rows == ["no encontrado", "solo PDF", "encontrado"]  # gaps first
     assert (
         "- ▲ [Compras y contrataciones](https://datos.minfin.gob.gt/dataset/compras): 100,0"
         in minfin
@@ -111,7 +114,7 @@ def test_work_list_is_grouped_and_ordered_by_impact(run: RunView, rules: list[Fa
     assert codes == ["LI001", "AV001", "FM001", "FR002", "MD001"]
     fm = rows[2]
     assert "| 2 | 60,0 |" in fm  # two PDF resources, one item
-    assert "declared\\_format=PDF; content\\_type=application/pdf" in fm
+    assert "content\\_type=application/pdf; declared\\_format=PDF" in fm
     assert (
         "[https://datos.minfin.gob.gt/r/deuda-1.pdf](https://datos.minfin.gob.gt/r/deuda-1.pdf)"
         in fm

@@ -56,7 +56,9 @@ def _evidence(evidence: object) -> str:
     if not isinstance(evidence, Mapping):
         return plain_text(evidence)[:240]
     try:
-        return compact_evidence(evidence)
+        # Sorted keys: the store keeps evidence as sorted JSON, so a run renders the
+        # same before and after it is stored.
+        return compact_evidence(dict(sorted(evidence.items(), key=lambda kv: str(kv[0]))))
     except (TypeError, ValueError):
         return plain_text(repr(dict(evidence)))[:240]
 
@@ -471,7 +473,12 @@ class _Builder:
 
     def coverage(self, inst: InstitutionView, rows: Mapping[str, DatasetRow]) -> list[CoverageRow]:
         out = []
-        for item in inst.coverage:
+        # Missing key datasets first: they are the institution's most urgent gaps.
+        order = {"missing": 0, "pdf_only": 1, "found": 2}
+        items = sorted(
+            inst.coverage, key=lambda i: (order.get(str(i.status), 3), i.title, i.key_id)
+        )
+        for item in items:
             status = str(item.status)
             found = [
                 Link(rows[i].link.text, "#" + rows[i].anchor) if i in rows else Link(plain_text(i))
