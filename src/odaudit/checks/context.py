@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from odaudit.checks.formats import FormatInfo, format_by_id, format_for_extension, lookup_format
+from odaudit.checks.sanitize import clean_dataset, clean_probe
 from odaudit.checks.sniff import detect_format, is_challenge_page
 from odaudit.models import Dataset, Institution, Probe, ProbeOutcome, Resource
 
@@ -147,5 +148,8 @@ class DatasetContext:
         now: datetime,
         tables: Mapping[str, Any] | None = None,
     ) -> DatasetContext:
-        views = [_view(r, probes.get(r.url) if r.url else None) for r in dataset.resources]
+        dataset = clean_dataset(dataset)
+        views = [
+            _view(r, clean_probe(probes.get(r.url)) if r.url else None) for r in dataset.resources
+        ]
         return cls(institution, dataset, probes, now, views, dict(tables or {}))

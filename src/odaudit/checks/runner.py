@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from odaudit.checks.context import DatasetContext
 from odaudit.checks.coverage import InstitutionContext, match_coverage
 from odaudit.checks.registry import Hit, Rule, all_rules
+from odaudit.checks.sanitize import clean_dataset
 from odaudit.models import CoverageItem, Dataset, Finding, Institution, Probe, Severity, Source
 
 __all__ = [
@@ -169,8 +170,14 @@ def run_institution_checks(
     methodology: MethodologyLike | None,
 ) -> tuple[list[Finding], list[CoverageItem]]:
     """Coverage of the institution's key datasets (CV001-CV003) and its coverage items."""
-    coverage = match_coverage(institution, datasets)
-    ctx = InstitutionContext(institution, list(datasets), coverage)
+    cleaned = []
+    for dataset in datasets:
+        try:
+            cleaned.append(clean_dataset(dataset))
+        except Exception:  # a dataset of a shape no adapter should produce
+            log.exception("could not read dataset %r for coverage", getattr(dataset, "id", "?"))
+    coverage = match_coverage(institution, cleaned)
+    ctx = InstitutionContext(institution, cleaned, coverage)
     out: list[Finding] = []
     for rule in _selected(("institution",), methodology):
         severity, params = _effective(rule, methodology)
