@@ -57,6 +57,7 @@ class Run:
     def __init__(self, server: CountingServer) -> None:
         self.server = server
         self.sleeps: list[float] = []
+        self.probe_strategy = "head"  # most tests pin the HEAD-first path; see test_sniff.py
 
     def url(self, path: str) -> str:
         return self.server.base + path
@@ -73,6 +74,7 @@ class Run:
         async def main() -> tuple[T, Fetcher]:
             policy = AddressPolicy([self.server.base])
             kwargs.setdefault("sleep", self._sleep)
+            kwargs.setdefault("probe_strategy", self.probe_strategy)
             async with Fetcher(settings or Settings(), policy, **kwargs) as fetcher:
                 return await action(fetcher), fetcher
 

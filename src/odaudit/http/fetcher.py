@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Any, Literal, Self
 from urllib.parse import urlsplit
 
 import httpx
@@ -35,6 +35,9 @@ __all__ = ["Fetcher"]
 
 #: A host name after IDNA, or an IPv6 literal (httpx strips the brackets).
 _HOST = re.compile(rb"[A-Za-z0-9._-]+|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%25[A-Za-z0-9._-]+)?")
+#: "sniff": one ranged GET per probe, so the checks always get the first bytes (FM002 needs
+#: them even when HEAD looks fine). "head": HEAD first, the ranged GET only when HEAD is unsure.
+ProbeStrategy = Literal["sniff", "head"]
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRYABLE = frozenset({ProbeOutcome.TIMEOUT, ProbeOutcome.NETWORK_ERROR})
 Sink = Callable[[bytes], object]
@@ -83,7 +86,9 @@ class Fetcher:
         retry_cap: float = 30.0,
         backoff_base: float = 0.5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        probe_strategy: ProbeStrategy = "sniff",
     ) -> None:
+        self.probe_strategy = probe_strategy
         self.settings = settings
         self.policy = policy
         self.stats = FetchStats()
@@ -175,7 +180,10 @@ class Fetcher:
         )
 
     async def probe(self, url: str) -> Probe:
-        """What a resource URL answers: HEAD, then a ranged GET when HEAD is not enough. Never raises."""
+        """What a resource URL answers, with its first `sniff_bytes`. Never raises.
+
+        See `ProbeStrategy` for whether a HEAD is tried first.
+        """
         fetched_at = datetime.now(UTC).isoformat()
         started = time.perf_counter()
         try:
@@ -194,13 +202,14 @@ class Fetcher:
 
     async def _probe(self, url: str) -> Probe:
         head: _Answer | None = None
-        try:
-            head = await self._retrying(self.probe_retries, "HEAD", url, _Body(0))
-        except FetchError as exc:
-            if exc.outcome is not ProbeOutcome.NETWORK_ERROR:
-                raise
-        if head is not None and not needs_get(head.status, head.headers, head.final_url):
-            return self._to_probe(url, "HEAD", head)
+        if self.probe_strategy == "head":
+            try:
+                head = await self._retrying(self.probe_retries, "HEAD", url, _Body(0))
+            except FetchError as exc:
+                if exc.outcome is not ProbeOutcome.NETWORK_ERROR:
+                    raise
+            if head is not None and not needs_get(head.status, head.headers, head.final_url):
+                return self._to_probe(url, "HEAD", head)
         sniff = self.settings.sniff_bytes
         ranged = {"Range": f"bytes=0-{max(sniff, 1) - 1}"}
         try:
