@@ -37,13 +37,19 @@ def _preset(run: RunView) -> RunView:
         ],
         datasets=[],
         scale_max=8.0,
+        not_observed=["Gobernanza"],
     )
     return run
 
 
 def test_preset_indicators_become_columns(run: RunView, rules: list[FakeRule]) -> None:
     ctx = build_context(_preset(run), rules)
-    assert [c.label for c in ctx.columns] == ["Plataformas", "Licencia", "Formatos abiertos"]
+    assert [c.label for c in ctx.columns] == [
+        "Plataformas",
+        "Licencia",
+        "Formatos abiertos",
+        "Gobernanza",  # not observable by a crawler: a column of "—"
+    ]
     minfin = ctx.ranking[0]
     assert (minfin.score.text, minfin.score.band, minfin.score.level) == ("6,0", "alto", 1)
     assert minfin.bar == 75.0  # 6 of 8
@@ -52,15 +58,17 @@ def test_preset_indicators_become_columns(run: RunView, rules: list[FakeRule]) -
         ("8,0", None, -1),
         ("6,0", None, -1),
         ("2,0", None, -1),
+        ("—", None, -1),
     ]
     assert "Red Ciudadana 2021" in ctx.card and "de 0 a 8" in ctx.card
+    assert ctx.card.endswith("Sin observar (no se pueden leer de un portal): Gobernanza.")
 
 
 def test_preset_report_renders_in_both_formats(run: RunView, rules: list[FakeRule]) -> None:
     md = render_markdown(_preset(run), rules)
     assert "**Puntaje nacional:** 4,3 / 8 (medio)" in md
     assert (
-        "| 1 | **MINFIN** — Ministerio de Finanzas Públicas | 6,0 `████████░░` | alto | 3 | 8,0 | 6,0 | 2,0 |"
+        "| 1 | **MINFIN** — Ministerio de Finanzas Públicas | 6,0 `████████░░` | alto | 3 | 8,0 | 6,0 | 2,0 | — |"
         in md
     )
     assert "🟩 85% o más de la escala" in md

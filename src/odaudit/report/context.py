@@ -388,6 +388,9 @@ class _Builder:
             seen.update(dict.fromkeys(score.dimensions))
         known = [k for k in DIMENSIONS if k in seen]
         extra = [k for k in seen if k not in DIMENSIONS and k != "coverage"]
+        card = self.view.scorecard
+        unseen = [plain_text(k) for k in (card.not_observed if card else []) if k not in seen]
+        extra += [k for k in unseen if k]
         total = sum(w for w in self.meth.dimensions.values() if w > 0)
         cols = []
         for key in known + extra:
@@ -765,7 +768,7 @@ class _Builder:
         card = self.view.scorecard
         if card is None or self.native:
             return ""
-        return self._(
+        note = self._(
             "Puntajes calculados con %(name)s %(version)s, en una escala de 0 a %(max)s; "
             "la metodología descrita abajo es la de la ejecución."
         ) % {
@@ -773,6 +776,12 @@ class _Builder:
             "version": plain_text(card.methodology_version),
             "max": self.fmt.number(self.scale, 0),
         }
+        unseen = [_dimension_label(self, k) for k in card.not_observed if k]
+        if unseen:
+            note += " " + self._("Sin observar (no se pueden leer de un portal): %(names)s.") % {
+                "names": ", ".join(unseen)
+            }
+        return note
 
 
 def build_context(
