@@ -164,3 +164,17 @@ def test_source_evidence_drops_unserialisable_values() -> None:
     found = run_source_checks(INST, SOURCE, PortalError("unreachable", "x", {"obj": object()}))
     assert "obj" not in found[0].evidence
     assert only(found, "AV010")
+
+
+def test_a_page_about_authors_is_not_a_login_wall() -> None:
+    url = "https://datos.example.gob.gt/authors.html"
+    ds = good_dataset(resources=[resource(), resource(url=url, format="HTML", media_type="")])
+    p = ok_probe(url, b"<html><body>Autores</body></html>", "text/html")
+    assert codes(run(ds, {CSV_URL: ok_probe(), url: p})) == ["FM001"]
+
+
+def test_a_soft_404_with_a_recaptcha_form_is_still_av003() -> None:
+    body = b'<!DOCTYPE html><html><body>No encontrado<div class="g-recaptcha"></div></body></html>'
+    assert codes(run(good_dataset(), {CSV_URL: ok_probe(body=body, content_type="text/html")})) == [
+        "AV003"
+    ]

@@ -6,6 +6,7 @@ Content-Type) so the availability and format rules agree on what a resource is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,9 @@ _DECISIVE = frozenset(
     {"PDF", "DOC", "DOCX", "ODT", "PPTX", "PNG", "JPEG", "GIF", "TIFF", "HTML", "XLS", "XLSX",
      "ODS", "JSON", "XML", "CSV", "TSV", "GZ", "RAR", "7Z"}
 )  # fmt: skip
-_LOGIN_HINTS = ("login", "signin", "sign-in", "iniciar-sesion", "auth", "sso", "cas/")
+_LOGIN = re.compile(
+    r"(?:^|[/?=&._-])(?:login|signin|sign-in|iniciar-sesion|auth|sso|cas)(?:[/?=&._-]|$)"
+)
 
 
 def prefix_hex(data: bytes) -> str:
@@ -116,7 +119,7 @@ def _view(resource: Resource, probe: Probe | None) -> ResourceView:
             path = urlsplit(final).path + "?" + urlsplit(final).query
         except ValueError:
             path = ""
-        login = any(hint in path for hint in _LOGIN_HINTS)
+        login = bool(_LOGIN.search(path))
     return ResourceView(
         resource=resource,
         probe=probe,

@@ -23,7 +23,6 @@ _CHALLENGE = (
     b"challenge-platform",
     b"just a moment...",
     b"attention required! | cloudflare",
-    b"captcha",
     b"ddos-guard",
     b"checking your browser",
 )
