@@ -16,6 +16,7 @@ CODES = {
     "FM001", "FM002", "FM003", "LI001", "LI002", "LI003", "FR001", "FR002", "FR003",
     "MD001", "MD002", "MD003", "MD004", "CV001", "CV002", "CV003",
 }  # fmt: skip
+DV = {f"DV00{i}" for i in range(1, 10)}
 DATA = files("odaudit.demo").joinpath("data")
 
 
@@ -41,6 +42,11 @@ def test_expected_block_covers_every_institution_with_known_codes() -> None:
         assert not must & must_not, code
     assert expected["expected"]["MINFIN"] == []
     assert len(expected["not_expected"]["MINFIN"]) == len(CODES)
+    first = next(iter(expected["expected"]))
+    assert expected["expected"][first], "the first institution is audited alone by e2e tests"
+    pending = expected["pending_validation"]
+    assert set(pending["expected"]["MINEDUC"]) <= DV
+    assert set(pending["not_expected"]["MINFIN"]) == DV
 
 
 def test_expected_order_is_a_consistent_ranking() -> None:
