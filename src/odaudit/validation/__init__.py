@@ -1,0 +1,36 @@
+"""Data-validity and personal-data engine: what a downloaded table really holds.
+
+``inspect_table(path)`` returns a ``TableReport`` (format, encoding, header row,
+structure, type errors, null markers, footers, formulas, problems) with a
+``PersonalDataReport`` (DPI/CUI, NIT, e-mail, phone counts per column, never values).
+The DV and PD rules wrap it; it never raises on file contents.
+"""
+
+from odaudit.validation.inspect import inspect_table
+from odaudit.validation.model import (
+    ColumnIssue,
+    PersonalDataColumn,
+    PersonalDataReport,
+    SheetInfo,
+    TableProblem,
+    TableReport,
+)
+from odaudit.validation.personal import dpi_is_valid, nit_is_valid
+
+__all__ = [
+    "ColumnIssue",
+    "PersonalDataColumn",
+    "PersonalDataReport",
+    "SheetInfo",
+    "TableProblem",
+    "TableReport",
+    "dpi_is_valid",
+    "inspect_table",
+    "nit_is_valid",
+    "scan_personal_data",
+]
+
+
+def scan_personal_data(report: TableReport) -> PersonalDataReport:
+    """The personal-data part of an inspection (empty when the table was not parsed)."""
+    return report.personal_data or PersonalDataReport()

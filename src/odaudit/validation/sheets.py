@@ -1,0 +1,176 @@
+"""Reading workbooks (xlsx, xls, ods) with calamine, plus what only the XML tells.
+
+calamine gives cell values fast; formulas and the declared sheet dimension (the
+trailing blank rows Excel leaves behind) are read straight from the sheet XML.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+from typing import cast
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook
+
+from odaudit.validation.model import SheetInfo
+
+__all__ = ["SheetData", "read_workbook"]
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ODS_FORMULA = re.compile(rb"table:formula=")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_ROW = re.compile(rb'<(?:\w+:)?row [^>]*?\br="(\d+)"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c [^>]*?\br="([A-Z]+)\d+"')
+_BLOCK = 4 << 20
+
+
+class SheetData:
+    """The inspected sheet's rows as strings, and every sheet's summary."""
+
+    def __init__(self, sheets: list[SheetInfo], rows: list[list[str]]) -> None:
+        self.sheets = sheets
+        self.rows = rows
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _count_stream(
+    zf: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes]
+) -> tuple[int, bytes, bytes]:
+    """Matches of ``pattern`` in a zip member, streamed; plus its first and last 64 KB."""
+    count = 0
+    head = b""
+    tail = b""
+    last = b""
+    with zf.open(name) as f:
+        while block := f.read(_BLOCK):
+            if not head:
+                head = block[:65536]
+            last = (last + block)[-65536:]
+            buf = tail + block
+            limit = len(buf) - 16
+            count += sum(1 for m in pattern.finditer(buf) if m.start() < limit)
+            tail = buf[limit:] if limit > 0 else buf
+    count += len(pattern.findall(tail))
+    return count, head, last
+
+
+def _extent(head: bytes, last: bytes) -> tuple[str, int, int]:
+    """(dimension, rows, columns) the sheet declares: its <dimension>, else its last <row>.
+
+    Google Sheets writes no <dimension> but keeps empty styled rows up to row 1000.
+    """
+    m = _DIMENSION.search(head)
+    if m:
+        dim = (m.group(1) or b"").decode() + m.group(2).decode() + m.group(3).decode()
+        return dim, int(m.group(3)), _col_number(m.group(2))
+    rows = list(_ROW.finditer(last))
+    if not rows:
+        return "", 0, 0
+    cols = [_col_number(c) for c in _CELL_REF.findall(last, rows[-1].end())]
+    return "", int(rows[-1].group(1)), max(cols, default=0)
+
+
+def _xlsx_sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out: dict[str, str] = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        if target:
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            out[sheet.get("name", "")] = posixpath.normpath(path)
+    return out
+
+
+def _xml_facts(path: Path, fmt: str, sheets: dict[str, SheetInfo]) -> dict[str, int]:
+    """Fill formulas and declared dimensions from the XML; silent on odd files.
+
+    Returns the declared number of columns per sheet.
+    """
+    declared: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if fmt == "ods":
+                n, _, _ = _count_stream(zf, "content.xml", _ODS_FORMULA)
+                first = next(iter(sheets.values()), None)
+                if first is not None:
+                    first.formulas = n  # ODS keeps every sheet in one file
+                return declared
+            for name, member in _xlsx_sheet_paths(zf).items():
+                info = sheets.get(name)
+                if info is None or member not in zf.namelist():
+                    continue
+                info.formulas, head, last = _count_stream(zf, member, _FORMULA)
+                info.dimension, n_rows, declared[name] = _extent(head, last)
+                info.trailing_blank_rows = max(0, n_rows - info.n_rows)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+        pass
+    return declared
+
+
+def _cells(row: list[object]) -> list[str]:
+    return ["" if v is None else v if isinstance(v, str) else _text(v) for v in row]
+
+
+def _text(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if hasattr(v, "isoformat"):
+        return str(v.isoformat())
+    return str(v)
+
+
+def _used_rows(rows: list[list[object]]) -> int:
+    n = len(rows)
+    while n and all(v == "" or v is None for v in rows[n - 1]):
+        n -= 1
+    return n
+
+
+def _used_cols(rows: list[list[object]]) -> int:
+    width = 0
+    for row in rows:
+        for j in range(len(row) - 1, width - 1, -1):
+            if row[j] != "" and row[j] is not None:
+                width = j + 1
+                break
+    return width
+
+
+def read_workbook(path: Path, fmt: str) -> SheetData:
+    """All sheets summarised; the first sheet with data converted to rows of strings."""
+    wb = CalamineWorkbook.from_path(str(path))
+    infos: dict[str, SheetInfo] = {}
+    chosen: list[list[object]] | None = None
+    chosen_name = ""
+    for name in wb.sheet_names:
+        raw = cast(
+            "list[list[object]]", wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        )
+        info = SheetInfo(name=name, n_rows=_used_rows(raw))
+        infos[name] = info
+        if info.n_rows and (chosen is None or (_used_rows(chosen) < 2 <= info.n_rows)):
+            chosen, chosen_name = raw, name
+    declared = _xml_facts(path, fmt, infos) if fmt in ("xlsx", "ods") else {}
+    rows: list[list[str]] = []
+    if chosen is not None:
+        info = infos[chosen_name]
+        info.inspected = True
+        used = _used_cols(chosen)
+        info.trailing_blank_columns = max(0, declared.get(chosen_name, 0) - used)
+        rows = [_cells(r[:used]) for r in chosen[: info.n_rows]]
+    return SheetData(list(infos.values()), rows)
