@@ -19,13 +19,17 @@ def test_writes_index_md_and_html(run: RunView, rules: list[FakeRule], tmp_path:
     assert (out / "index.md").read_text(encoding="utf-8") == render_markdown(run, rules)
     assert (out / "index.html").read_text(encoding="utf-8") == render_html(run, rules)
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "index.md"]
+    # readable by the web server that publishes it, not only by the auditor
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in written)
 
 
 def test_replaces_an_earlier_report(run: RunView, rules: list[FakeRule], tmp_path: Path) -> None:
     (tmp_path / "index.md").write_text("old", encoding="utf-8")
+    (tmp_path / "index.md").chmod(0o664)
     (tmp_path / "index.html").write_text("old", encoding="utf-8")
     write_report(run, rules, tmp_path)
     assert (tmp_path / "index.md").read_text(encoding="utf-8").startswith("# Índice Nacional")
+    assert (tmp_path / "index.md").stat().st_mode & 0o777 == 0o664  # the earlier mode is kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "index.md"]
 
 

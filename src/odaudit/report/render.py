@@ -92,10 +92,14 @@ def render_html(
 
 
 def _atomic_write(path: Path, text: str) -> Path:
+    # mkstemp creates the file 0600; a published report must stay readable by others,
+    # so it takes the mode of the file it replaces, or rw-r--r--.
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
