@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from tests.checks._support import CSV_URL, INST, NOW, Meth, codes, good_dataset, ok_probe
+from tests.checks._support import CSV_URL, FIXTURES, INST, NOW, Meth, codes, good_dataset, ok_probe
 
 from odaudit.checks import run_dataset_checks
 from odaudit.models import Finding
@@ -134,3 +134,25 @@ def test_pd_counts_and_columns_only() -> None:
         "rows_scanned": 424,
     }
     assert dpi.severity.value == "error"
+
+
+def test_dv001_names_the_encoding() -> None:
+    found = _run(Table(encoding="cp1252"))
+    assert codes(found) == ["DV001"]
+    assert "cp1252" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "gt_mineduc_establecimientos_diversificado_ZACAPA.csv",
+            {"DV001", "DV002", "DV003", "DV004", "DV007"},
+        ),
+        ("invalid.csv", {"DV003", "DV004", "DV005"}),
+    ],
+)
+def test_with_the_real_validation_engine(name: str, expected: set[str]) -> None:
+    validation = pytest.importorskip("odaudit.validation")
+    report = validation.inspect_table(FIXTURES / name, workers=1)
+    assert expected <= set(codes(_run(report)))

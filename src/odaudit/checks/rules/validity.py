@@ -47,6 +47,7 @@ def _problem_rule(
     why: str,
     example: str,
     extra: Extra | None = None,
+    detail: Callable[[Any, int], str] | None = None,
 ) -> None:
     """Register a DV rule that reports the engine's problems of the given kinds."""
 
@@ -63,8 +64,9 @@ def _problem_rule(
                 count, rows, columns = fallback
             elif not found:
                 continue
+            said = detail(report, count) if detail is not None else f"{noun} ({count})"
             yield Hit(
-                f"El recurso «{label(view.resource)}» tiene {noun} ({count}).",
+                f"El recurso «{label(view.resource)}» tiene {said}.",
                 {
                     "url": view.resource.url,
                     "kinds": sorted({p.code_hint for p in found}) or list(hints[:1]),
@@ -120,6 +122,9 @@ _problem_rule(
     why="Tools assume UTF-8: accents and ñ turn into mojibake (`GualÃ¡n`) for every user.",
     example="MINEDUC's establishment registry exported as cp1252 with `;`: DV001.",
     extra=_encoding,
+    detail=lambda report, count: (
+        f"una codificación distinta de UTF-8 ({str(getattr(report, 'encoding', '') or '?')[:30]})"
+    ),
 )
 _problem_rule(
     code="DV002",
