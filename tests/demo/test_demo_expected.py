@@ -78,3 +78,15 @@ def test_data_dir_is_small() -> None:
         return sum(size(c) for c in node.iterdir()) if node.is_dir() else len(node.read_bytes())
 
     assert size(DATA) < 3 * 1024 * 1024
+
+
+def test_expected_dataset_counts_match_the_catalogues() -> None:
+    counts = _expected()["expected_datasets"]
+    packages = json.loads(DATA.joinpath("ckan", "packages.json").read_text(encoding="utf-8"))
+    for org in ("minfin", "mineduc", "mspas"):
+        assert counts[org.upper()] == sum(p["organization"]["name"] == org for p in packages)
+    catalog = json.loads(DATA.joinpath("site", "segeplan", "data.json").read_text(encoding="utf-8"))
+    assert counts["SEGEPLAN"] == len(catalog["dataset"])
+    page = DATA.joinpath("site", "mem", "datos-abiertos.html").read_text(encoding="utf-8")
+    assert counts["MEM"] == page.count("<h2>")
+    assert counts["INSIVUMEH"] == counts["INE"] == counts["MARN"] == 0

@@ -105,3 +105,19 @@ def test_unknown_paths_are_404_html(client: httpx.Client) -> None:
     response = client.get("/no/existe")
     assert response.status_code == 404 and "/no/existe" in response.text
     assert client.delete("/files/minfin/saldo-deuda-publica.csv").status_code == 501
+
+
+def test_no_placeholder_left_in_served_text(client: httpx.Client) -> None:
+    paths = [
+        "/",
+        "/segeplan/data.json",
+        "/mem/datos-abiertos.html",
+        "/mem/",
+        "/minfin/",
+        "/ckan/api/3/action/package_search?rows=1000",
+        "/ckan/api/3/action/organization_list?all_fields=true",
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "{{" not in response.text, path

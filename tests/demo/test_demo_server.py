@@ -88,3 +88,16 @@ def test_render_placeholders() -> None:
     assert render(text, "http://127.0.0.1:1", now) == (
         "http://127.0.0.1:1/x 2026 2025-12-31T03:04:05.000000 2024-11-28 {{other}}"
     )
+
+
+def test_an_internal_error_becomes_a_500(
+    server: DemoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import odaudit.demo.server as module
+
+    def broken(*args: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(module, "respond", broken)
+    response = httpx.get(server.base_url + "/robots.txt", timeout=5)
+    assert response.status_code == 500 and response.text == "internal error\n"

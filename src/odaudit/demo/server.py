@@ -31,6 +31,9 @@ class _Server(ThreadingHTTPServer):
     base_url: str
     clock: Callable[[], datetime]
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Silent: a client that hangs up mid-reply is not the library's to report."""
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
@@ -72,11 +75,13 @@ class _Handler(BaseHTTPRequestHandler):
         return params
 
     def _answer(self, method: str) -> None:
-        parts = urlsplit(self.path)
-        params = self._params(parts.query, method)
-        reply = respond(
-            method, unquote(parts.path), params, self.server.base_url, self.server.clock()
-        )
+        try:
+            parts = urlsplit(self.path)
+            params = self._params(parts.query, method)
+            path = unquote(parts.path)
+            reply = respond(method, path, params, self.server.base_url, self.server.clock())
+        except Exception:  # whatever a client sends, it gets an answer, never a dead thread
+            reply = Reply(500, b"internal error\n", {"Content-Type": "text/plain"})
         self._send(method, reply)
 
     def _send(self, method: str, reply: Reply) -> None:
