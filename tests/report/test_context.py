@@ -110,3 +110,11 @@ def test_unknown_rule_and_odd_evidence_do_not_crash(run: RunView, rules: list[Fa
     item = next(w for w in work if w.code == "ZZ999")
     assert item.title == "" and item.dataset == "institución"
     assert "raw" in item.evidence
+
+
+def test_no_best_or_worst_when_every_dataset_ties(run: RunView, rules: list[FakeRule]) -> None:
+    assert run.scorecard is not None
+    for ds in run.scorecard.datasets:
+        ds.score = 100.0
+    minfin = build_context(run, rules).institutions[0]
+    assert minfin.best == [] and minfin.worst == []

@@ -296,6 +296,16 @@ class ReportContext:
     card: str = ""  # note when the scores come from another methodology than the run's
 
 
+def _best_and_worst(scored: Sequence[DatasetRow]) -> tuple[list[DatasetRow], list[DatasetRow]]:
+    """Up to three of each, never the same dataset twice; nothing to say when all tie."""
+    if len(scored) < 2:
+        return list(scored), []
+    if scored[0].score.value == scored[-1].score.value:
+        return [], []
+    k = min(3, len(scored) // 2)
+    return list(scored[:k]), list(reversed(scored[-k:]))
+
+
 def _dimension_label(builder: _Builder, key: str) -> str:
     if key in DIMENSION_LABELS:
         return builder.label(DIMENSION_LABELS, key)
@@ -576,8 +586,7 @@ class _Builder:
             (r for r in all_rows if r.score.value is not None),
             key=lambda r: (-(r.score.value or 0.0), r.link.text),
         )
-        k = min(3, len(scored) // 2) if len(scored) >= 2 else len(scored)
-        worst = list(reversed(scored[-k:])) if len(scored) >= 2 and k else []
+        best, worst = _best_and_worst(scored)
         work = self.work(inst)
         findings = inst.all_findings()
         return InstitutionSection(
@@ -595,7 +604,7 @@ class _Builder:
             sources=self.sources(inst),
             coverage=self.coverage(inst, by_id),
             n_key_datasets=inst.n_key_datasets or len(inst.coverage),
-            best=scored[:k],
+            best=best,
             worst=worst,
             work=work[:MAX_WORK_ITEMS],
             work_hidden=max(0, len(work) - MAX_WORK_ITEMS),
