@@ -188,3 +188,9 @@ def test_fm004_not_when_the_download_tells() -> None:
     found = run(ds, {url: ok_probe(url, ZIP, "application/zip")})
     assert "FM004" not in codes(found)
     assert_json_evidence(found)
+
+
+def test_fm003_an_open_api_is_an_alternative() -> None:
+    xlsx = resource(url="https://x.gov/ejecucion.xlsx", format="XLSX", media_type="")
+    api = resource(url="https://x.gov/api/3/action/datastore_search", format="API", media_type="")
+    assert run(good_dataset(resources=[xlsx, api]), {}) == []

@@ -128,7 +128,9 @@ def proprietary_format_only(ctx: DatasetContext, params: Mapping[str, Any]) -> I
     data = [
         (v, v.effective)
         for v in ctx.resources
-        if v.effective is not None and v.effective.machine_readable and v.effective.kind == "data"
+        if v.effective is not None
+        and v.effective.machine_readable
+        and v.effective.kind in ("data", "service")
     ]
     if not data or any(info.open is not False for _, info in data if info is not None):
         return
