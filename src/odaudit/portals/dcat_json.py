@@ -1,21 +1,18 @@
-"""DCAT data.json adapter: Project Open Data 1.1 and Argentina's "perfil de metadatos".
+"""DCAT data.json mapping: Project Open Data 1.1 and Argentina's "perfil de metadatos".
 
-The catalogue is one JSON file; datasets are mapped and yielded one by one. An
-entry that is not an object is skipped and counted, never fatal.
+An entry that is not an object is skipped and counted, never fatal.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
-from odaudit.models import Dataset, Resource, Source
-from odaudit.portals.base import DiscoveryReport, JsonFetcher, PortalError
-from odaudit.portals.fetching import evidence_of, fetch, parse_json
+from odaudit.models import Dataset, Resource
+from odaudit.portals.base import DiscoveryReport, PortalError
 from odaudit.portals.values import as_int, as_list, opt_text, text, to_extra
 
-__all__ = ["DcatJsonAdapter", "map_dataset"]
+__all__ = ["json_datasets", "map_dataset"]
 
 _MAPPED = {
     "@type", "identifier", "title", "description", "keyword", "theme", "superTheme",
@@ -120,42 +117,6 @@ def map_dataset(raw: dict[str, Any], catalog_url: str) -> Dataset:
     )
 
 
-def _site_root(url: str) -> bool:
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return False
-    return not path.lower().endswith((".json", ".jsonld")) and "/api/" not in path
-
-
-async def _load(source: Source, fetcher: JsonFetcher, report: DiscoveryReport) -> tuple[Any, str]:
-    """The parsed catalogue and the URL it came from (the URL itself, else `{url}/data.json`)."""
-    url = source.url
-    response = await fetch(fetcher, url, report, headers={"Accept": "application/json"})
-    first_error: PortalError | None = None
-    if response.status < 400:
-        try:
-            return parse_json(response, url), response.final_url or url
-        except PortalError as exc:
-            if exc.kind != "not_json" or not _site_root(url):
-                raise
-            first_error = exc
-    elif not _site_root(url):
-        raise PortalError("http_error", f"HTTP {response.status}", evidence_of(response, url))
-    fallback = url.split("?", 1)[0].rstrip("/") + "/data.json"
-    try:
-        response = await fetch(fetcher, fallback, report, headers={"Accept": "application/json"})
-    except PortalError:
-        if first_error is not None:
-            raise first_error from None
-        raise
-    if response.status >= 400:
-        raise first_error or PortalError(
-            "http_error", f"HTTP {response.status}", evidence_of(response, fallback)
-        )
-    return parse_json(response, fallback), response.final_url or fallback
-
-
 def _entries(catalog: Any, url: str) -> list[Any]:
     if isinstance(catalog, list):  # POD 1.0 data.json: a bare list of datasets
         return catalog
@@ -175,30 +136,21 @@ def _entries(catalog: Any, url: str) -> list[Any]:
     )
 
 
-class DcatJsonAdapter:
-    """Streams the datasets of a data.json catalogue, with unique ids."""
-
-    type = "dcat"
-
-    async def discover(
-        self, source: Source, fetcher: JsonFetcher, report: DiscoveryReport
-    ) -> AsyncIterator[Dataset]:
-        catalog, url = await _load(source, fetcher, report)
-        report.pages += 1
-        entries = _entries(catalog, url)
-        seen: dict[str, int] = {}
-        for position, raw in enumerate(entries):
-            if not isinstance(raw, dict):
-                report.skip("not_an_object")
-                continue
-            dataset = map_dataset(raw, url)
-            base_id = dataset.id or text(raw.get("landingPage")) or f"{url}#dataset-{position}"
-            if not dataset.id:
-                dataset.extras["missing_identifier"] = "true"
-            seen[base_id] = seen.get(base_id, 0) + 1
-            if seen[base_id] > 1:
-                # the store keys datasets by id; a repeated identifier is kept, renamed
-                dataset.extras["duplicate_identifier"] = base_id
-                base_id = f"{base_id}#{seen[base_id]}"
-            dataset.id = base_id
-            yield dataset
+def json_datasets(catalog: Any, url: str, report: DiscoveryReport) -> Iterator[Dataset]:
+    """The datasets of a parsed data.json, each with a unique id."""
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(_entries(catalog, url)):
+        if not isinstance(raw, dict):
+            report.skip("not_an_object")
+            continue
+        dataset = map_dataset(raw, url)
+        base_id = dataset.id or text(raw.get("landingPage")) or f"{url}#dataset-{position}"
+        if not dataset.id:
+            dataset.extras["missing_identifier"] = "true"
+        seen[base_id] = seen.get(base_id, 0) + 1
+        if seen[base_id] > 1:
+            # the store keys datasets by id; a repeated identifier is kept, renamed
+            dataset.extras["duplicate_identifier"] = base_id
+            base_id = f"{base_id}#{seen[base_id]}"
+        dataset.id = base_id
+        yield dataset
