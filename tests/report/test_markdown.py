@@ -121,6 +121,8 @@ def test_work_list_is_grouped_and_ordered_by_impact(run: RunView, rules: list[Fa
     )
     conred = _section(md, "### CONRED — Coordinadora Nacional para la Reducción de Desastres")
     assert "No se encontró: Albergues." in conred and "No se encontró: Alertas." in conred
+    # coverage rules weigh nothing in the dimensions (coverage has its own share): no points
+    assert "| Publique el conjunto clave. | 1 | — |" in conred
 
 
 def test_methodology_and_manifest(run: RunView, rules: list[FakeRule]) -> None:

@@ -524,7 +524,7 @@ class _Builder:
                     evidence=plain_text(item.evidence),
                     fix=plain_text(item.fix or self.rule_fix(item.code)),
                     count=item.count,
-                    points=self.fmt.number(item.weight * item.count),
+                    points=self.fmt.number(item.weight * item.count) if item.weight else "—",
                     resources=resources,
                     more_resources=max(0, len(item.resources) - len(resources)),
                 )
