@@ -64,6 +64,8 @@ def test_parse_date(raw: str | None, expected: datetime | None) -> None:
         ("semestral", 182.625),
         ("Anual", 365.25),
         ("bienal", 730.5),
+        ("Mensualmente", 30.4375),
+        ("cada año", 365.25),
     ],
 )
 def test_parse_frequency_periods(raw: str, days: float) -> None:
@@ -73,7 +75,7 @@ def test_parse_frequency_periods(raw: str, days: float) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["eventual", "irregular", "continuous", "a demanda", "discontinued",
+    ["eventual", "irregular", "continuous", "a demanda", "discontinued", "Esporádica",
      "http://purl.org/cld/freq/irregular", "http://publications.europa.eu/resource/authority/frequency/IRREG"],
 )  # fmt: skip
 def test_parse_frequency_irregular(raw: str) -> None:
