@@ -121,3 +121,26 @@ def test_no_placeholder_left_in_served_text(client: httpx.Client) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
         assert "{{" not in response.text, path
+
+
+def test_landing_pages_exist_for_every_dataset(client: httpx.Client) -> None:
+    packages = client.get("/ckan/api/3/action/package_search", params={"rows": 1000}).json()
+    for package in packages["result"]["results"]:
+        page = client.get(f"/ckan/dataset/{package['name']}")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "<h1>" + package["title"] + "</h1>" in page.text
+    for dataset in client.get("/segeplan/data.json").json()["dataset"]:
+        page = client.get(dataset["landingPage"])
+        assert page.status_code == 200 and dataset["title"] in page.text
+        for dist in dataset["distribution"]:
+            assert f'href="{dist["downloadURL"]}"' in page.text
+    assert client.get("/ckan/dataset/no-existe").status_code == 404
+    assert client.get("/segeplan/dataset/99").status_code == 404
+
+
+def test_landing_pages_escape_metadata() -> None:
+    from odaudit.demo.pages import _page
+
+    html = _page("<script>x</script>", "a & b", [("n", 'http://h/"x', "CSV")])
+    assert "<script>" not in html and "&lt;script&gt;" in html and "a &amp; b" in html
+    assert 'href="http://h/&quot;x"' in html

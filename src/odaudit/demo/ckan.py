@@ -17,7 +17,7 @@ from odaudit.demo.files import read_text
 from odaudit.demo.reply import Reply, json_reply
 from odaudit.demo.templating import render
 
-__all__ = ["CKAN_VERSION", "handle_action"]
+__all__ = ["CKAN_VERSION", "find_package", "handle_action"]
 
 CKAN_VERSION = "2.10.4"
 _MAX_ROWS = 1000
@@ -143,14 +143,22 @@ def _package_search(base_url: str, params: Mapping[str, str], now: datetime) -> 
     return _envelope(base_url, action, result)
 
 
+def find_package(id_or_name: str, base_url: str, now: datetime) -> dict[str, Any] | None:
+    """The package with this id or name, dates and URLs filled in."""
+    for package in _packages(base_url, now):
+        if id_or_name in (package.get("id"), package.get("name")):
+            return package
+    return None
+
+
 def _package_show(base_url: str, params: Mapping[str, str], now: datetime) -> Reply:
     wanted = params.get("id", "")
     if not wanted:
         return _error(base_url, "package_show", 409, "Validation Error", {"id": ["Missing value"]})
-    for package in _packages(base_url, now):
-        if wanted in (package.get("id"), package.get("name")):
-            return _envelope(base_url, "package_show", package)
-    return _error(base_url, "package_show", 404, "Not Found Error", "No encontrado")
+    package = find_package(wanted, base_url, now)
+    if package is None:
+        return _error(base_url, "package_show", 404, "Not Found Error", "No encontrado")
+    return _envelope(base_url, "package_show", package)
 
 
 def _organization_list(base_url: str, params: Mapping[str, str], now: datetime) -> Reply:

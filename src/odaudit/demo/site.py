@@ -17,12 +17,15 @@ from typing import Any
 
 from odaudit.demo.ckan import handle_action
 from odaudit.demo.files import read_bytes, read_text
+from odaudit.demo.pages import ckan_dataset_page, dcat_dataset_page
 from odaudit.demo.reply import Reply, html_reply
 from odaudit.demo.templating import http_date, render
 
 __all__ = ["respond"]
 
 _CKAN_ACTION = "/ckan/api/3/action/"
+_CKAN_DATASET = "/ckan/dataset/"
+_SEGEPLAN_DATASET = "/segeplan/dataset/"
 _TEMPLATED = (".json", ".html", ".txt", ".xml")
 _TYPES = {
     ".csv": "text/csv",
@@ -102,6 +105,15 @@ def respond(
         return Reply(405, b"", {"Allow": "GET, HEAD", "Content-Type": "text/plain"})
     if path.startswith(_CKAN_ACTION):
         return handle_action(path[len(_CKAN_ACTION) :], params, base_url, now)
+    page: Reply | None = None
+    if path.startswith(_CKAN_DATASET):
+        page = ckan_dataset_page(path[len(_CKAN_DATASET) :], base_url, now)
+    elif path.startswith(_SEGEPLAN_DATASET):
+        page = dcat_dataset_page(
+            "site/segeplan/data.json", path[len(_SEGEPLAN_DATASET) :], base_url, now
+        )
+    if page is not None and method != "POST":
+        return page
     spec = _routes().get(path)
     if spec is None:
         for prefix, prefix_spec in _routes().items():
