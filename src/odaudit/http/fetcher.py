@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from odaudit.http.decode import BodyDecoder, DecodingError
+from odaudit.http.lanes import LaneTransport
 from odaudit.http.limits import Slots
 from odaudit.http.policy import AddressPolicy
 from odaudit.http.probe import content_length_of, kept_headers, media_type, needs_get
@@ -97,13 +98,7 @@ class Fetcher:
         self.retry_cap = retry_cap
         self.backoff_base = backoff_base
         self._sleep = sleep
-        self._transport = transport or httpx.AsyncHTTPTransport(
-            retries=0,
-            limits=httpx.Limits(
-                max_connections=None,  # the semaphores below bound what is in flight
-                max_keepalive_connections=max(settings.concurrency, 1),
-            ),
-        )
+        self._transport = transport or LaneTransport(max_idle=max(settings.concurrency, 1))
         self._headers = {
             "User-Agent": settings.user_agent,
             "Accept-Encoding": "gzip, deflate",
