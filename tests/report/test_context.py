@@ -6,7 +6,7 @@ import pytest
 from tests.report.report_runs import FakeRule
 
 from odaudit.models import Finding, Severity
-from odaudit.report import build_context, render_markdown
+from odaudit.report import build_context, render_html, render_markdown
 from odaudit.report.i18n import Formatter
 from odaudit.report.methodology import DEFAULT_BANDS, read_methodology
 from odaudit.store.view import DatasetView, RunView
@@ -118,3 +118,16 @@ def test_no_best_or_worst_when_every_dataset_ties(run: RunView, rules: list[Fake
         ds.score = 100.0
     minfin = build_context(run, rules).institutions[0]
     assert minfin.best == [] and minfin.worst == []
+
+
+def test_empty_and_partial_runs_render(run: RunView, rules: list[FakeRule]) -> None:
+    from odaudit.store.view import RunManifest
+
+    empty = RunView(RunManifest(), {}, [], None)
+    assert "**Instituciones evaluadas:** 0" in render_markdown(empty, rules)
+    assert "<h1>Índice Nacional de Datos Abiertos — Guatemala</h1>" in render_html(empty, [])
+    assert run.scorecard is not None
+    run.scorecard.institutions = run.scorecard.institutions[:1]  # others never scored
+    md = render_markdown(run, rules)
+    assert "| — | **SEGEPLAN** — Secretaría de Planificación" in md
+    assert "- **Puntaje:** sin puntuar" in md
