@@ -31,6 +31,7 @@ def test_every_key_of_institutions_yaml() -> None:
     assert (crawl.timeout, crawl.connect_timeout, crawl.concurrency) == (15.0, 5.0, 8)
     assert (crawl.per_host_concurrency, crawl.per_host_interval) == (2, 0.5)
     assert (crawl.max_redirects, crawl.max_bytes, crawl.sniff_bytes) == (5, 1048576, 4096)
+    assert (crawl.validate, crawl.validate_max_bytes) == (False, 2048)
     assert (
         crawl.user_agent == f"odaudit/{odaudit.__version__} (+https://example.org/odaudit-contact)"
     )
@@ -55,7 +56,7 @@ def test_every_key_of_institutions_yaml() -> None:
         confidence="verified-in-source",
         verified=True,
         evidence="captured 2026",
-        line=22,
+        line=24,
     )
     assert html.options == {"depth": 2, "max_pages": 50}
     assert html.verified is None

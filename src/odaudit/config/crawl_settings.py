@@ -15,7 +15,7 @@ __all__ = ["read_contact", "read_crawl", "read_origins"]
 _HOST = re.compile(r"^[a-z0-9.-]+(:[0-9]{1,5})?$")
 _CRAWL = (
     "timeout", "connect_timeout", "concurrency", "per_host_concurrency", "per_host_interval",
-    "max_redirects", "max_bytes", "sniff_bytes", "hosts",
+    "max_redirects", "max_bytes", "sniff_bytes", "hosts", "validate", "validate_max_bytes",
 )  # fmt: skip
 _HOST_KEYS = ("per_host_concurrency", "per_host_interval")
 
@@ -111,6 +111,8 @@ def read_crawl(doc: Doc, node: Node, contact: str) -> CrawlSettings:
         max_redirects=f.integer("max_redirects", d.max_redirects, minimum=0),
         max_bytes=max_bytes,
         sniff_bytes=sniff,
+        validate=f.boolean("validate") is not False,
+        validate_max_bytes=f.integer("validate_max_bytes", d.validate_max_bytes, minimum=1),
         contact=contact,
         hosts=hosts,
     )

@@ -33,6 +33,8 @@ class CrawlSettings:
     max_redirects: int = 10
     max_bytes: int = 50 * 1024 * 1024  # cap on a body after decoding
     sniff_bytes: int = 65536  # bytes of a file kept to tell what it really is
+    validate: bool = True  # download tabular files and inspect what they hold (DV/PD rules)
+    validate_max_bytes: int = 50 * 1024 * 1024  # cap on a file downloaded for validation
     contact: str = DEFAULT_CONTACT
     user_agent: str = ""  # built from the version and contact when left empty
     hosts: dict[str, HostSettings] = field(
