@@ -101,3 +101,14 @@ def test_an_internal_error_becomes_a_500(
     monkeypatch.setattr(module, "respond", broken)
     response = httpx.get(server.base_url + "/robots.txt", timeout=5)
     assert response.status_code == 500 and response.text == "internal error\n"
+
+
+def test_default_clock_is_today_and_stable_for_the_run() -> None:
+    import time_machine
+
+    frozen = time_machine.travel(datetime(2031, 7, 1, 9, 30, tzinfo=UTC), tick=False)
+    with frozen, DemoServer() as server:
+        url = server.base_url + "/ckan/api/3/action/package_show?id=saldo-deuda-publica"
+        first = httpx.get(url, timeout=5).json()["result"]["metadata_modified"]
+        second = httpx.get(url, timeout=5).json()["result"]["metadata_modified"]
+    assert first == second == "2031-06-11T09:30:00.000000"  # {{days_ago:20}}

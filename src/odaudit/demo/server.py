@@ -116,12 +116,13 @@ class _Handler(BaseHTTPRequestHandler):
 class DemoServer:
     """The demo portals on http://127.0.0.1:PORT (port 0: a free port), in a daemon thread.
 
-    `clock` fixes the serving time (tests); by default the demo's dates are relative to now.
+    The demo's dates are relative to `clock()`; by default the clock stops at start(), so
+    every answer of one run tells the same story (same timestamps, same ETags).
     """
 
     def __init__(self, port: int = 0, *, clock: Callable[[], datetime] | None = None) -> None:
         self._port = port
-        self._clock = clock or _utcnow
+        self._clock = clock
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
@@ -140,7 +141,11 @@ class DemoServer:
         server = _Server((HOST, self._port), _Handler)
         port = int(server.server_address[1])
         server.base_url = f"http://{HOST}:{port}"
-        server.clock = self._clock
+        if self._clock is None:
+            started = _utcnow()
+            server.clock = lambda: started
+        else:
+            server.clock = self._clock
         self._server = server
         self.base_url = server.base_url
         self._thread = threading.Thread(
