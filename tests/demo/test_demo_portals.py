@@ -105,6 +105,7 @@ def test_unknown_paths_are_404_html(client: httpx.Client) -> None:
     response = client.get("/no/existe")
     assert response.status_code == 404 and "/no/existe" in response.text
     assert client.delete("/files/minfin/saldo-deuda-publica.csv").status_code == 501
+    assert client.post("/segeplan/data.json", content=b"x").status_code == 405
 
 
 def test_no_placeholder_left_in_served_text(client: httpx.Client) -> None:

@@ -8,6 +8,7 @@ paths that misbehave on purpose (wrong Content-Type, 404, HEAD refused, stale da
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import mimetypes
 from collections.abc import Mapping
@@ -56,9 +57,7 @@ def _not_found(path: str) -> Reply:
 
 
 def _escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+    return html.escape(text, quote=True)
 
 
 def _last_modified(spec: Mapping[str, Any], now: datetime) -> datetime | None:
@@ -101,25 +100,20 @@ def respond(
     method: str, path: str, params: Mapping[str, str], base_url: str, now: datetime
 ) -> Reply:
     """The reply for one request. `path` is the decoded URL path, `params` its query."""
-    if method not in ("GET", "HEAD", "POST"):
-        return Reply(405, b"", {"Allow": "GET, HEAD", "Content-Type": "text/plain"})
-    if path.startswith(_CKAN_ACTION):
+    if path.startswith(_CKAN_ACTION) and method in ("GET", "HEAD", "POST"):
         return handle_action(path[len(_CKAN_ACTION) :], params, base_url, now)
+    if method not in ("GET", "HEAD"):
+        return Reply(405, b"", {"Allow": "GET, HEAD", "Content-Type": "text/plain"})
     page: Reply | None = None
     if path.startswith(_CKAN_DATASET):
         page = ckan_dataset_page(path[len(_CKAN_DATASET) :], base_url, now)
     elif path.startswith(_SEGEPLAN_DATASET):
-        page = dcat_dataset_page(
-            "site/segeplan/data.json", path[len(_SEGEPLAN_DATASET) :], base_url, now
-        )
-    if page is not None and method != "POST":
+        catalog, identifier = "site/segeplan/data.json", path[len(_SEGEPLAN_DATASET) :]
+        page = dcat_dataset_page(catalog, identifier, base_url, now)
+    if page is not None:
         return page
     spec = _routes().get(path)
     if spec is None:
-        for prefix, prefix_spec in _routes().items():
-            if prefix.endswith("*") and path.startswith(prefix[:-1]):
-                spec = prefix_spec
-                break
-    if method == "POST":
-        return Reply(405, b"", {"Allow": "GET, HEAD", "Content-Type": "text/plain"})
+        wildcard = (s for p, s in _routes().items() if p.endswith("*") and path.startswith(p[:-1]))
+        spec = next(wildcard, None)
     return _static(path, spec or {}, base_url, now)
