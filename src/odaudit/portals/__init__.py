@@ -15,6 +15,7 @@ from odaudit.portals.base import (
     JsonFetcher,
     PortalError,
 )
+from odaudit.portals.detect import detect
 from odaudit.portals.registry import ADAPTER_TYPES, get_adapter
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "FetchResponse",
     "JsonFetcher",
     "PortalError",
+    "detect",
     "get_adapter",
 ]

@@ -18,7 +18,7 @@ from odaudit.portals.fetching import evidence_of, fetch, parse_json
 from odaudit.portals.rdf import map_graph, next_pages, parse_graph, rdf_format
 from odaudit.portals.values import as_int, text
 
-__all__ = ["DcatAdapter"]
+__all__ = ["DcatAdapter", "is_jsonld"]
 
 _ACCEPT = {
     "Accept": "application/json, application/ld+json, application/rdf+xml;q=0.9, "
@@ -35,7 +35,7 @@ def _site_root(url: str) -> bool:
     return not path.endswith((".json", ".jsonld", ".rdf", ".ttl", ".xml")) and "/api/" not in path
 
 
-def _is_jsonld(payload: object) -> bool:
+def is_jsonld(payload: object) -> bool:
     if isinstance(payload, dict):
         return "@graph" in payload or ("@id" in payload and "dataset" not in payload)
     if isinstance(payload, list):
@@ -71,7 +71,7 @@ class DcatAdapter:
         fmt = rdf_format(response.content_type, url, response.body, declared)
         if fmt is None:
             payload = parse_json(response, url)
-            if not _is_jsonld(payload):
+            if not is_jsonld(payload):
                 report.pages += 1
                 for dataset in json_datasets(payload, url, report):
                     yield dataset

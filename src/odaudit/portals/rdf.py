@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -96,7 +97,9 @@ def parse_graph(body: bytes, fmt: str, base: str) -> Graph:
             )
         if fmt == "json-ld":
             doc = _strip_remote_contexts(json.loads(body))
-            graph.parse(data=json.dumps(doc), format="json-ld", publicID=base)
+            with warnings.catch_warnings():  # rdflib's own ConjunctiveGraph deprecation
+                warnings.simplefilter("ignore", DeprecationWarning)
+                graph.parse(data=json.dumps(doc), format="json-ld", publicID=base)
         else:
             graph.parse(data=body, format=fmt, publicID=base)
     except PortalError:

@@ -55,7 +55,8 @@ def map_result(result: dict[str, Any], origin: str) -> Dataset:
     view_id = text(resource.get("id"))
     kind = text(resource.get("type")) or "dataset"
     domain = text(meta.get("domain"))
-    home = f"{urlsplit(origin).scheme}://{domain}" if domain else origin
+    own = not domain or domain.lower() == (urlsplit(origin).hostname or "")
+    home = origin if own else f"https://{domain}"  # Socrata domains all serve https
     link = text(result.get("link")) or text(result.get("permalink"))
     resources = _exports(home, view_id) if kind == "dataset" and view_id else []
     if kind in ("file", "href") and link:
@@ -172,11 +173,11 @@ class SocrataAdapter:
                 if kind not in _KEPT_TYPES:
                     report.skip(f"type:{kind}")
                     continue
-                if views and kind == "dataset" and view_failures < _MAX_VIEW_FAILURES:
-                    home = dataset.resources[0].url.split("/api/views/")[0]
+                own = dataset.extras["domain"].lower() in ("", host.lower())
+                if views and own and kind == "dataset" and view_failures < _MAX_VIEW_FAILURES:
                     try:
                         view = await fetch_json(
-                            fetcher, f"{home}/api/views/{dataset.id}.json", report
+                            fetcher, f"{origin}/api/views/{dataset.id}.json", report
                         )
                         apply_view(dataset, view)
                         view_failures = 0
