@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 
+import httpcore
 import httpx
+
+from odaudit.http.netio import AsyncioBackend
 
 __all__ = ["LaneTransport"]
 
@@ -56,7 +59,10 @@ class _Lane:
 class LaneTransport(httpx.AsyncBaseTransport):
     """One keep-alive connection per lane; idle lanes reused per origin, oldest closed first."""
 
-    def __init__(self, max_idle: int = 64, keepalive_expiry: float = 5.0) -> None:
+    def __init__(
+        self, max_idle: int = 64, keepalive_expiry: float = 5.0, asyncio_backend: bool = True
+    ) -> None:
+        self._backend = AsyncioBackend() if asyncio_backend else None
         self._ssl = httpx.create_ssl_context()  # loading the CA bundle once, not per lane
         self._limits = httpx.Limits(
             max_connections=1, max_keepalive_connections=1, keepalive_expiry=keepalive_expiry
@@ -67,7 +73,18 @@ class LaneTransport(httpx.AsyncBaseTransport):
         self._busy: set[_Lane] = set()
 
     def _new_lane(self) -> _Lane:
-        return _Lane(httpx.AsyncHTTPTransport(verify=self._ssl, limits=self._limits, retries=0))
+        transport = httpx.AsyncHTTPTransport(verify=self._ssl, limits=self._limits, retries=0)
+        if self._backend is not None:
+            # httpx has no argument for the network backend; its pool is rebuilt with ours
+            transport._pool = httpcore.AsyncConnectionPool(
+                ssl_context=self._ssl,
+                max_connections=1,
+                max_keepalive_connections=1,
+                keepalive_expiry=self._limits.keepalive_expiry,
+                retries=0,
+                network_backend=self._backend,
+            )
+        return _Lane(transport)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
