@@ -5,7 +5,9 @@ can be re-scored under another methodology and give the same numbers every time.
 
 The method, in words (the report prints it):
 
-* Each dataset starts at 100 in every dimension the methodology weighs. Each finding
+* Each dataset starts at 100 in every dimension the methodology weighs (data validity
+  and personal data only when one of its tables could be downloaded and read: a
+  dataset of PDFs is not "valid" by default). Each finding
   takes its rule's weight off its dimension; a finding about one resource takes
   ``weight / number of resources``, so one broken file of four costs a quarter.
   A dimension never drops below 0.
@@ -121,13 +123,19 @@ def coverage_score(items: Sequence[CoverageItem], pdf_only_credit: float) -> flo
     return 100.0 * sum(credit[i.status] for i in items) / len(items)
 
 
+#: Dimensions that only apply to a dataset when one of its tables was downloaded and read.
+_NEEDS_TABLE = ("validity", "personal_data")
+
+
 def _dataset_dimensions(
     findings: Sequence[Finding],
     n_resources: int,
     methodology: MethodologyLike,
     cache: dict[str, _RuleWeight],
+    *,
+    has_tables: bool,
 ) -> dict[str, float]:
-    dims = {d: 100.0 for d in methodology.dimensions}
+    dims = {d: 100.0 for d in methodology.dimensions if has_tables or d not in _NEEDS_TABLE}
     for f in findings:
         if not methodology.enabled(f.code):
             continue
@@ -166,7 +174,9 @@ def score_run(view: RunView, methodology: MethodologyLike) -> ScoreCard:
         for dv in inst.datasets:
             n = len(dv.dataset.resources)
             n_resources += n
-            dims = _dataset_dimensions(dv.findings, n, methodology, cache)
+            dims = _dataset_dimensions(
+                dv.findings, n, methodology, cache, has_tables=bool(dv.tables)
+            )
             ds_scores.append(
                 DatasetScore(
                     institution=inst.code,
@@ -202,7 +212,7 @@ def score_run(view: RunView, methodology: MethodologyLike) -> ScoreCard:
                 datasets_score=datasets_score,
                 coverage=_r(coverage) if coverage is not None else None,
                 score=_r(score),
-                band=band_for(score, methodology.bands),
+                band=band_for(_r(score), methodology.bands),
                 n_datasets=len(ds_scores),
                 n_resources=n_resources,
                 n_findings=n_findings,
@@ -213,7 +223,7 @@ def score_run(view: RunView, methodology: MethodologyLike) -> ScoreCard:
     for i, s in enumerate(ordered):
         previous = ordered[i - 1] if i else None
         s.rank = previous.rank if previous and previous.score == s.score else i + 1
-    national = fmean(s.score for s in ordered) if ordered else 0.0
+    national = _r(fmean(s.score for s in ordered)) if ordered else 0.0
     return ScoreCard(
         methodology=methodology.name,
         methodology_version=methodology.version,

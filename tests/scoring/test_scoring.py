@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from odaudit.checks import get_rule
 from odaudit.config import default_rules_path, load_methodology
 from odaudit.models import (
     CoverageItem,
@@ -42,10 +43,11 @@ def _view(*insts: InstitutionView) -> RunView:
 def test_dataset_and_institution_scores_by_hand() -> None:
     # d1: 4 resources, one unreachable (AV001, 100 points, resource-level → 100/4 = 25 off
     # availability) and no licence (LI001, 100 off licence) → availability 75, licence 0,
-    # others 100. Weighted (0.30, 0.20, 0.15, 0.15, 0.20):
-    # 0.30*75 + 0.20*100 + 0.15*0 + 0.15*100 + 0.20*100 = 22.5 + 20 + 0 + 15 + 20 = 77.5
+    # others 100. No table was read, so validity and personal data do not apply and the
+    # weights (0.25, 0.20, 0.15, 0.15, 0.10) are normalised over their sum 0.85:
+    # (0.25*75 + 0.20*100 + 0.15*0 + 0.15*100 + 0.10*100) / 0.85 = 63.75 / 0.85 = 75.0
     d1 = _ds("d1", 4, [_f("AV001", "d1", "http://x/d1/0.csv"), _f("LI001", "d1")])
-    # d2: MD001 + MD004 (25 each) → metadata 50 → 100 - 0.20*50 = 90.0
+    # d2: MD001 + MD004 (25 each) → metadata 50 → (85 - 0.10*50) / 0.85 = 80 / 0.85 = 94.12
     d2 = _ds("d2", 1, [_f("MD001", "d2"), _f("MD004", "d2")])
     a = InstitutionView(
         code="A",
@@ -61,15 +63,17 @@ def test_dataset_and_institution_scores_by_hand() -> None:
     by_id = {d.dataset_id: d for d in card.datasets}
     assert by_id["d1"].dimensions["availability"] == 75.0
     assert by_id["d1"].dimensions["license"] == 0.0
-    assert by_id["d1"].score == 77.5
+    assert by_id["d1"].score == 75.0
+    assert "validity" not in by_id["d1"].dimensions
     assert by_id["d2"].dimensions["metadata"] == 50.0
-    assert by_id["d2"].score == 90.0
+    assert by_id["d2"].score == 94.1
     [inst] = card.institutions
-    # datasets mean (77.5 + 90) / 2 = 83.75; coverage (1 + 0.5) / 2 = 75
-    # institution 0.6 * 83.75 + 0.4 * 75 = 50.25 + 30 = 80.25 → 80.3 (one decimal, half up)
-    assert inst.datasets_score == 83.8  # 83.75 half up
+    # Every level is computed from the published (one-decimal) figures of the level below,
+    # so a reader can redo it from the report: datasets mean (75.0 + 94.1) / 2 = 84.55 → 84.6;
+    # coverage (1 + 0.5) / 2 = 75; institution 0.6 * 84.6 + 0.4 * 75 = 50.76 + 30 = 80.76 → 80.8
+    assert inst.datasets_score == 84.6
     assert inst.coverage == 75.0
-    assert inst.score == 80.3
+    assert inst.score == 80.8
     assert inst.band == "bueno"
     assert inst.dimensions["availability"] == 87.5
     assert inst.dimensions["coverage"] == 75.0
@@ -159,3 +163,18 @@ def test_bands_and_coverage_helpers() -> None:
         CoverageItem("b", "B", CoverageStatus.MISSING),
     ]
     assert coverage_score(items, 0.5) == 25.0
+
+
+def test_validity_applies_only_when_a_table_was_read() -> None:
+    dv_finding = _f("DV004", "d", "http://x/d/0.csv")
+    read = _ds("d", 1, [dv_finding])
+    read.tables = {"http://x/d/0.csv": {"format": "csv", "n_rows": 10}}
+    unread = _ds("e", 1, [])
+    inst = InstitutionView(code="A", name="A", sector="", datasets=[read, unread])
+    card = score_run(_view(inst), METHOD)
+    by_id = {d.dataset_id: d for d in card.datasets}
+    weight = get_rule("DV004").weight
+    assert by_id["d"].dimensions["validity"] == 100 - weight
+    assert by_id["d"].dimensions["personal_data"] == 100.0
+    assert "validity" not in by_id["e"].dimensions
+    assert by_id["e"].score == 100.0

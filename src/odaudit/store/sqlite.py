@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -204,6 +204,17 @@ MIGRATIONS: list[tuple[str, str]] = [
             outcome TEXT NOT NULL,
             status INTEGER,
             PRIMARY KEY (url, run_id)
+        );
+        """,
+    ),
+    (
+        "0004_tables",
+        """
+        CREATE TABLE tables (
+            run_id INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (run_id, url)
         );
         """,
     ),
@@ -425,8 +436,9 @@ class Store:
         dataset: Dataset,
         probes: Iterable[Probe],
         findings: Iterable[Finding],
+        tables: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
-        """Store one dataset with its probes and findings in a single transaction."""
+        """Store one dataset with its probes, table reports and findings in one transaction."""
         with self._tx() as c:
             position = c.execute(
                 "SELECT COUNT(*) FROM datasets WHERE run_id = ? AND institution = ?",
@@ -458,6 +470,10 @@ class Store:
             )
             for probe in probes:
                 self._put_probe(c, run_id, probe)
+            c.executemany(
+                "INSERT OR REPLACE INTO tables VALUES (?, ?, ?)",
+                [(run_id, url, dumps(report)) for url, report in (tables or {}).items()],
+            )
             self._put_findings(c, run_id, findings)
 
     def add_institution_findings(
@@ -688,6 +704,10 @@ class Store:
             r["url"]: probe_from_dict(json.loads(r["data"]))
             for r in c.execute("SELECT url, data FROM probes WHERE run_id = ?", (run_id,))
         }
+        tables: dict[str, dict[str, Any]] = {
+            r["url"]: json.loads(r["data"])
+            for r in c.execute("SELECT url, data FROM tables WHERE run_id = ?", (run_id,))
+        }
         findings_by_ds: dict[tuple[str, str | None], list[Finding]] = {}
         for r in c.execute(
             "SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run_id,)
@@ -746,6 +766,7 @@ class Store:
                         dataset=dataset,
                         probes={r.url: probes[r.url] for r in dataset.resources if r.url in probes},
                         findings=findings_by_ds.get((code, d["dataset_id"]), []),
+                        tables={r.url: tables[r.url] for r in dataset.resources if r.url in tables},
                     )
                 )
             view.findings = findings_by_ds.get((code, None), [])

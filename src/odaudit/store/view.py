@@ -54,6 +54,7 @@ class DatasetView:
     dataset: Dataset
     probes: dict[str, Probe]  # by resource URL
     findings: list[Finding]
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)  # validation reports by URL
 
 
 @dataclass
