@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import shutil
+import tempfile
 import traceback
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -18,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import odaudit
-from odaudit.models import Dataset, Finding, Institution, Probe, ScoreCard, Source
+from odaudit.models import Dataset, Finding, Institution, Probe, ProbeOutcome, ScoreCard, Source
 from odaudit.progress import NullProgress, Progress
 from odaudit.scoring import score_run
 from odaudit.store import RunManifest, SourceResult, Store
@@ -110,6 +114,13 @@ class _Auditor:
         self.progress = progress
         self._probes: dict[str, asyncio.Task[Probe]] = {}
         self._datasets_in_flight = asyncio.Semaphore(options.dataset_concurrency)
+        self._downloads = asyncio.Semaphore(4)
+        self._inspections = asyncio.Semaphore(max(1, (os.cpu_count() or 2) - 1))
+        self._tables: dict[str, asyncio.Task[Any]] = {}
+        self._workdir = Path(tempfile.mkdtemp(prefix="odaudit-"))
+
+    def close(self) -> None:
+        shutil.rmtree(self._workdir, ignore_errors=True)
 
     async def probe(self, url: str) -> Probe:
         task = self._probes.get(url)
@@ -131,7 +142,7 @@ class _Auditor:
             self.store.add_source_result(self.run_id, inst.code, position, source, result)
             self.progress.source_done(inst.code, source.url, result.status, result.error)
             if error is not None:
-                source_findings.extend(run_source_checks(inst, source, error))
+                source_findings.extend(run_source_checks(inst, source, error, self.methodology))
         findings, coverage = run_institution_checks(inst, datasets, self.methodology)
         self.store.add_institution_findings(
             self.run_id, inst.code, source_findings + findings, coverage
@@ -182,11 +193,94 @@ class _Auditor:
             urls = list(dict.fromkeys(r.url for r in dataset.resources if r.url))
             probes = await asyncio.gather(*(self.probe(u) for u in urls))
             by_url = dict(zip(urls, probes, strict=True))
-            findings = run_dataset_checks(inst, dataset, by_url, self.methodology, self.now)
-            self.store.add_dataset(self.run_id, inst.code, dataset, probes, findings)
+            tables = await self.tables(dataset, by_url)
+            findings = run_dataset_checks(
+                inst, dataset, by_url, self.methodology, self.now, tables=tables
+            )
+            self.store.add_dataset(
+                self.run_id,
+                inst.code,
+                dataset,
+                probes,
+                findings,
+                tables={url: _table_evidence(report) for url, report in tables.items()},
+            )
             self.progress.dataset_done(inst.code, len(dataset.resources), len(findings))
         finally:
             self._datasets_in_flight.release()
+
+    async def tables(self, dataset: Dataset, probes: dict[str, Probe]) -> dict[str, Any]:
+        """Download and inspect the dataset's tabular files (each URL once per run)."""
+        if not self.fetcher.settings.validate:
+            return {}
+        out: dict[str, Any] = {}
+        for resource in dataset.resources:
+            probe = probes.get(resource.url)
+            if probe is None or not _is_table(resource.format, resource.url, probe):
+                continue
+            task = self._tables.get(resource.url)
+            if task is None:
+                task = self._tables[resource.url] = asyncio.ensure_future(
+                    self._inspect(resource.url, resource.format)
+                )
+            report = await task
+            if report is not None:
+                out[resource.url] = report
+        return out
+
+    async def _inspect(self, url: str, declared: str) -> Any:
+        from odaudit.http import FetchError
+        from odaudit.validation import inspect_table
+
+        dest = self._workdir / f"{len(self._tables)}-{uuid.uuid4().hex}"
+        try:
+            async with self._downloads:
+                got = await self.fetcher.download(
+                    url, dest, max_bytes=self.fetcher.settings.validate_max_bytes
+                )
+            if not 200 <= got.status < 300 or got.bytes == 0:
+                return None
+            async with self._inspections:
+                report = await asyncio.to_thread(
+                    inspect_table, dest, declared_format=declared, workers=1
+                )
+            report.truncated = got.truncated  # type: ignore[attr-defined]
+            return report
+        except FetchError:
+            return None
+        finally:
+            dest.unlink(missing_ok=True)
+
+
+_TABLE_FORMATS = {"CSV", "TSV", "XLSX", "XLS", "ODS"}
+
+
+def _is_table(declared: str, url: str, probe: Probe) -> bool:
+    """A resource worth downloading for the validity checks: what the bytes say first,
+    then what the URL and the declaration say."""
+    from odaudit.checks.formats import format_for_extension, lookup_format
+    from odaudit.checks.sniff import detect_format
+
+    if probe.outcome is not ProbeOutcome.OK:
+        return False
+    if probe.sniff:
+        return (detect_format(probe.sniff) or "") in _TABLE_FORMATS
+    for info in (
+        lookup_format(declared),
+        format_for_extension(url),
+        lookup_format(probe.content_type),
+    ):
+        if info is not None:
+            return info.id in _TABLE_FORMATS
+    return False
+
+
+def _table_evidence(report: Any) -> dict[str, Any]:
+    """What the store keeps of a table report: everything but the local file path."""
+    data: dict[str, Any] = report.to_dict()
+    data.pop("path", None)
+    data["truncated"] = bool(getattr(report, "truncated", False))
+    return data
 
 
 def _light(dataset: Dataset) -> Dataset:
@@ -244,7 +338,10 @@ async def audit_async(
                 async with gate:
                     await auditor.institution(inst)
 
-            await asyncio.gather(*(one(i) for i in institutions))
+            try:
+                await asyncio.gather(*(one(i) for i in institutions))
+            finally:
+                auditor.close()
     except BaseException:
         store.finish_run(run_id, "interrupted")
         raise
