@@ -508,9 +508,11 @@ class _Builder:
             )
         return out
 
-    def work(self, inst: InstitutionView) -> list[WorkRow]:
+    def work(self, inst: InstitutionView) -> tuple[list[WorkRow], int]:
+        """The first MAX_WORK_ITEMS rows of the work list, and how many were left out."""
+        items = self.work_items(inst)
         rows = []
-        for item in self.work_items(inst):
+        for item, evidence in items[:MAX_WORK_ITEMS]:
             resources = [Link(plain_text(u), safe_url(u)) for u in item.resources[:3]]
             rows.append(
                 WorkRow(
@@ -521,7 +523,7 @@ class _Builder:
                     dataset=plain_text(item.dataset_title)
                     or (plain_text(item.dataset_id) if item.dataset_id else self._("institución")),
                     message=plain_text(item.message),
-                    evidence=plain_text(item.evidence),
+                    evidence=_evidence(evidence),
                     fix=plain_text(item.fix or self.rule_fix(item.code)),
                     count=item.count,
                     points=self.fmt.number(item.weight * item.count) if item.weight else "—",
@@ -529,17 +531,19 @@ class _Builder:
                     more_resources=max(0, len(item.resources) - len(resources)),
                 )
             )
-        return rows
+        return rows, len(items) - len(rows)
 
-    def work_items(self, inst: InstitutionView) -> list[WorkItem]:
+    def work_items(self, inst: InstitutionView) -> list[tuple[WorkItem, object]]:
         """Findings grouped per rule and dataset, most damaging first.
 
         Findings about resources collapse into one item per (rule, dataset) with a
         count; dataset- and institution-level findings stay apart when their
-        messages differ (two missing key datasets are two jobs, not one).
+        messages differ (two missing key datasets are two jobs, not one). Each item
+        comes with its first finding's raw evidence, summarised only if it is shown.
         """
         titles = {d.dataset.id: d.dataset.title for d in inst.datasets}
         items: dict[tuple[str, str | None, str | None], WorkItem] = {}
+        evidence: dict[tuple[str, str | None, str | None], object] = {}
         ordered = sorted(
             inst.all_findings(),
             key=lambda f: (f.code, f.dataset_id or "", f.resource_url or "", f.message),
@@ -557,20 +561,23 @@ class _Builder:
                     dataset_id=f.dataset_id,
                     dataset_title=titles.get(f.dataset_id or "", ""),
                     message=f.message,
-                    evidence=_evidence(f.evidence),
+                    evidence="",
                     fix=f.fix,
                     weight=weight,
                     resources=[f.resource_url] if f.resource_url else [],
                 )
+                evidence[key] = f.evidence
                 continue
             item.count += 1
             if f.resource_url:
                 item.resources.append(f.resource_url)
             if f.severity.rank > item.severity.rank:
                 item.severity = f.severity
-        return sorted(
-            items.values(), key=lambda i: (-i.impact[0], -i.impact[1], i.code, i.dataset_title)
+        ranked = sorted(
+            items.items(),
+            key=lambda kv: (-kv[1].impact[0], -kv[1].impact[1], kv[1].code, kv[1].dataset_title),
         )
+        return [(item, evidence[key]) for key, item in ranked]
 
     def rule_fix(self, code: str) -> str:
         rule = self.rules.get(code)
@@ -587,7 +594,7 @@ class _Builder:
             key=lambda r: (-(r.score.value or 0.0), r.link.text),
         )
         best, worst = _best_and_worst(scored)
-        work = self.work(inst)
+        work, work_hidden = self.work(inst)
         findings = inst.all_findings()
         return InstitutionSection(
             code=plain_text(inst.code),
@@ -606,8 +613,8 @@ class _Builder:
             n_key_datasets=inst.n_key_datasets or len(inst.coverage),
             best=best,
             worst=worst,
-            work=work[:MAX_WORK_ITEMS],
-            work_hidden=max(0, len(work) - MAX_WORK_ITEMS),
+            work=work,
+            work_hidden=work_hidden,
             datasets=all_rows[:MAX_DATASET_ROWS],
             datasets_hidden=max(0, len(all_rows) - MAX_DATASET_ROWS),
             trend=self.trend(inst.code, score.score if score else None),

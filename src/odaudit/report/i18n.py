@@ -11,7 +11,7 @@ import gettext
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
@@ -113,6 +113,13 @@ def _parse_utc(value: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+@lru_cache(maxsize=8192)
+def _decimal(value: float, digits: int, lang: str) -> str:
+    # Babel takes ~0.2 ms a call; a national report repeats the same scores thousands of times.
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=lang)
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Numbers and dates as a reader of `lang` writes them (1.234,5 in es; 1,234.5 in en)."""
@@ -122,11 +129,10 @@ class Formatter:
     def number(self, value: float | None, digits: int = 1) -> str:
         if value is None:
             return MISSING
-        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-        return format_decimal(value, format=pattern, locale=self.lang)
+        return _decimal(float(value), digits, self.lang)
 
     def integer(self, value: int | None) -> str:
-        return MISSING if value is None else format_decimal(value, format="#,##0", locale=self.lang)
+        return MISSING if value is None else _decimal(float(value), 0, self.lang)
 
     def percent(self, fraction: float | None) -> str:
         if fraction is None:

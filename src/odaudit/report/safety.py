@@ -17,6 +17,7 @@ _WHITESPACE_RUN = re.compile(r"\s+")
 # Characters Markdown (CommonMark + GFM) gives a meaning inside a line.
 _MD_BACKSLASH = set("\\`*_[]()#!~{}")
 _MD_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
+_MD_TABLE = str.maketrans({**{c: "\\" + c for c in _MD_BACKSLASH}, **_MD_ENTITY})
 # Characters that would end or break a Markdown link destination or a table cell.
 _URL_UNSAFE = set(" <>()|\"'`[]\\^{}")
 _ORDERED_MARKER = re.compile(r"^(\d{1,9})\.(?= |$)")
@@ -60,15 +61,7 @@ def md_escape(value: object) -> MdSafe:
     """Escape `value` so Markdown renders it as literal text on one line, never as HTML."""
     if isinstance(value, MdSafe):
         return value
-    out = []
-    for char in plain_text(value):
-        if char in _MD_ENTITY:
-            out.append(_MD_ENTITY[char])
-        elif char in _MD_BACKSLASH:
-            out.append("\\" + char)
-        else:
-            out.append(char)
-    text = "".join(out)
+    text = plain_text(value).translate(_MD_TABLE)
     # At the start of a line, "- ", "+ ", "=" or "1. " would open a list or underline a heading.
     if text[:2] in ("- ", "+ ") or text in ("-", "+") or text[:1] == "=":
         text = "\\" + text
