@@ -62,8 +62,10 @@ def parse_sample(text: str, delimiter: str, max_rows: int = 2000) -> tuple[list[
     return rows, ""
 
 
-def _lines(raw: io.BufferedReader, length: int, encoding: str, out: Partial) -> Iterator[str]:
-    """Decoded lines of ``length`` bytes of ``raw`` (line ends kept, as csv wants)."""
+def _blocks(
+    raw: io.BufferedReader, length: int, encoding: str, out: Partial
+) -> Iterator[io.StringIO]:
+    """Decoded blocks of whole lines of ``length`` bytes of ``raw``; iterate them for lines."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     carry = ""
     left = length
@@ -78,10 +80,10 @@ def _lines(raw: io.BufferedReader, length: int, encoding: str, out: Partial) -> 
         if cut == 0 and len(text) > 4 * BLOCK:
             cut = len(text)  # no line feed at all (old Mac line ends): give up on alignment
         carry = text[cut:]
-        yield from io.StringIO(text[:cut], newline="")
+        yield io.StringIO(text[:cut], newline="")
     carry += decoder.decode(b"", final=True)
     if carry:
-        yield carry
+        yield io.StringIO(carry, newline="")
 
 
 def _scan_range(
@@ -98,7 +100,10 @@ def _scan_range(
     scanner = Scanner(plan)
     with open(path, "rb") as raw:
         raw.seek(start)
-        reader = csv.reader(_lines(raw, end - start, encoding, scanner.result), delimiter=delimiter)
+        reader = csv.reader(
+            itertools.chain.from_iterable(_blocks(raw, end - start, encoding, scanner.result)),
+            delimiter=delimiter,
+        )
         try:
             for _ in itertools.islice(reader, skip):
                 pass

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import methodcaller
+from operator import methodcaller, sub
 
 from odaudit.validation.model import MAX_EXAMPLES
 from odaudit.validation.personal import count_in_column
-from odaudit.validation.types import NULL_MARKER_SPELLINGS, bad_value_finder, is_null_marker
+from odaudit.validation.types import NULL_MARKER_LINES, bad_indices, is_null_marker
 
 __all__ = ["Hits", "Partial", "ScanPlan", "Scanner"]
 
@@ -119,20 +119,24 @@ class Scanner:
         ncols = self.plan.ncols
         sparse_max = self.plan.sparse_max
         pending = self._pending
-        empties = list(map(_count_empty, rows))
-        for i, (row, n_empty) in enumerate(zip(rows, empties, strict=True)):
-            width = len(row)
-            filled = width - n_empty
-            if width == ncols and filled > sparse_max:
-                if pending or res.trailing_blank:
-                    self._flush()
-                continue
+        widths = list(map(len, rows))
+        fills = list(map(sub, widths, map(_count_empty, rows)))
+        odd = sorted(
+            {i for i, w in enumerate(widths) if w != ncols}
+            | {i for i, f in enumerate(fills) if f <= sparse_max}
+        )
+        prev = -1
+        for i in odd:
+            if i > prev + 1 and (pending or res.trailing_blank):
+                self._flush()  # a regular row came between: what is pending is not a footer
+            prev = i
+            width, n_filled = widths[i], fills[i]
             row_no = start + i
-            if filled == 0:
+            if n_filled == 0:
                 res.blank.add(row_no)
                 res.trailing_blank += 1
                 rows[i] = self._empty
-            elif filled <= sparse_max:
+            elif n_filled <= sparse_max:
                 pending.append((row_no, width))
                 if len(pending) > _MAX_PENDING:
                     self._flush(keep=_MAX_PENDING // 2)
@@ -141,10 +145,12 @@ class Scanner:
                 self._flush()
                 if width > ncols:
                     res.extra.add(row_no)
-                    rows[i] = row[:ncols]
+                    rows[i] = rows[i][:ncols]
                 else:
                     res.missing.add(row_no)
-                    rows[i] = row + [""] * (ncols - width)
+                    rows[i] = rows[i] + [""] * (ncols - width)
+        if prev < len(rows) - 1 and (pending or res.trailing_blank):
+            self._flush()
         self._columns(rows, start)
 
     def _flush(self, keep: int = 0) -> None:
@@ -163,28 +169,31 @@ class Scanner:
         res = self.result
         cols = list(zip(*rows, strict=True))
         for c, col in enumerate(cols):
-            res.nonempty[c] = res.nonempty.get(c, 0) + len(col) - col.count("")
             joined: str | None = None
             type_name = plan.types.get(c)
             if type_name is not None:
-                joined = "\n".join(col)
-                res.checked[c] = res.checked.get(c, 0) + len(col) - col.count("")
-                for idx in _bad_indices(col, joined, type_name):
+                n_values = len(col)
+                for idx in bad_indices(col, type_name):
                     value = col[idx]
-                    if is_null_marker(value):
+                    if not value:
+                        n_values -= 1
+                    elif is_null_marker(value):
                         self._marker(c, value.strip(), start + idx)
                     else:
                         res.type_errors.setdefault(c, Hits()).add(start + idx)
+                res.checked[c] = res.checked.get(c, 0) + n_values
+                if n_values:
+                    res.nonempty[c] = res.nonempty.get(c, 0) + n_values
             else:
-                for marker in NULL_MARKER_SPELLINGS:
-                    n = col.count(marker)
-                    if n:
-                        counts = res.markers.setdefault(c, {})
-                        counts[marker] = counts.get(marker, 0) + n
-                        hits = res.marker_rows.setdefault(c, Hits())
-                        hits.count += n
-                        if len(hits.rows) < MAX_EXAMPLES:
-                            hits.rows = sorted([*hits.rows, start + col.index(marker)])
+                joined = "\n".join(col)
+                if len(joined) >= len(col):  # some cell is not empty
+                    res.nonempty[c] = res.nonempty.get(c, 0) + 1
+                    if joined.count("\n") == len(col) - 1:
+                        found: Iterable[int] = _match_lines(NULL_MARKER_LINES, f"\n{joined}\n")
+                    else:  # a cell holds a line break: lines and cells no longer align
+                        found = [i for i, v in enumerate(col) if v and is_null_marker(v)]
+                    for idx in found:
+                        self._marker(c, col[idx].strip(), start + idx)
             kinds = plan.pd.get(c)
             if kinds:
                 if joined is None:
@@ -226,13 +235,3 @@ def _match_lines(pattern: re.Pattern[str], joined: str) -> Iterable[int]:
         line += joined.count("\n", pos, s)
         pos = s
         yield line
-
-
-def _bad_indices(col: tuple[str, ...], joined: str, type_name: str) -> Iterable[int]:
-    finder = bad_value_finder(type_name)
-    if joined.count("\n") == len(col) - 1:
-        return _match_lines(finder, joined)
-    # A value holds a line break, so lines and cells no longer align: go cell by cell.
-    return [i for i, v in enumerate(col) if v and finder.match(v) and "\n" not in v] + [
-        i for i, v in enumerate(col) if "\n" in v
-    ]

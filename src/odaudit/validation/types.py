@@ -1,18 +1,24 @@
 """Cell types a column can be inferred as, and the markers publishers use for "no data".
 
-Each type is a regular expression so that a whole column chunk can be checked in one
-C-level regex pass over the newline-joined values; only non-conforming cells reach Python.
+Each type has a regular expression (the definition, used to infer types on the sample)
+and a C-implemented parser that raises on a bad value (``int``, ``float``,
+``date.fromisoformat``...): mapping the parser over a whole column chunk runs in C, and
+only chunks that raise are bisected in Python to find the bad cells.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
 
 __all__ = [
     "NULL_MARKERS",
-    "NULL_MARKER_SPELLINGS",
+    "NULL_MARKER_LINES",
     "TYPE_ORDER",
-    "bad_value_finder",
+    "bad_indices",
     "infer_type",
     "is_null_marker",
 ]
@@ -35,17 +41,15 @@ _PATTERNS: dict[str, str] = {
 TYPE_ORDER: tuple[str, ...] = tuple(_PATTERNS)
 
 _FULL = {name: re.compile(p) for name, p in _PATTERNS.items()}
-# A line of the joined column that is neither empty nor of the type.
-_BAD = {name: re.compile(rf"^(?!(?:{p})?$)", re.MULTILINE) for name, p in _PATTERNS.items()}
 
 #: Markers compared after strip() and lower().
 NULL_MARKERS: frozenset[str] = frozenset(
-    {"-", "--", "---", "s.d.", "s/d", "sd", "n/a", "na", "nd", "n.d.", "null", "#n/a", "none"}
+    {"-", "--", "---", "s.d.", "s/d", "sd", "n/a", "na", "nd", "n.d.", "n.a.", "null", "#n/a"}
 )
-#: Exact spellings, for the fast tuple.count() pass over untyped columns.
-NULL_MARKER_SPELLINGS: tuple[str, ...] = (
-    "-", "--", "---", "s.d.", "S.D.", "s/d", "S/D", "N/A", "n/a", "#N/A", "ND", "null", "NULL",
-)  # fmt: skip
+#: Finds whole-cell markers in "\n" + newline-joined column + "\n" (a literal-led regex).
+NULL_MARKER_LINES = re.compile(
+    r"\n(?:-{1,3}|[sS][./][dD]\.?|[nN](?:/[aA]|\.?[aAdD]\.?)|#N/A|null|NULL|Null)(?=\n)"
+)
 
 #: Share of a column's non-empty values that must conform for the column to be typed.
 TYPE_THRESHOLD = 0.8
@@ -53,11 +57,6 @@ TYPE_THRESHOLD = 0.8
 
 def is_null_marker(value: str) -> bool:
     return value.strip().lower() in NULL_MARKERS
-
-
-def bad_value_finder(type_name: str) -> re.Pattern[str]:
-    """Regex whose matches start each non-empty, non-conforming line of a joined column."""
-    return _BAD[type_name]
 
 
 def infer_type(values: list[str]) -> str | None:
@@ -68,6 +67,94 @@ def infer_type(values: list[str]) -> str | None:
     need = TYPE_THRESHOLD * len(sample)
     for name in TYPE_ORDER:
         full = _FULL[name].fullmatch
-        if sum(1 for v in sample if full(v)) >= need:
+        parse = _PARSERS[name]
+        if sum(1 for v in sample if full(v) and not _is_bad(parse, v)) >= need:
             return name
     return None
+
+
+_BOOLEANS = dict.fromkeys(("true", "false", "TRUE", "FALSE", "True", "False"), True)
+
+
+def _dmy(v: str) -> object:
+    if not _FULL["date-dmy"].fullmatch(v):
+        raise ValueError(v)
+    d, m, y = v.split("/")
+    return date(int(y), int(m), int(d))
+
+
+def _dmy_time(v: str) -> object:
+    if not _FULL["datetime-dmy"].fullmatch(v):
+        raise ValueError(v)
+    return _dmy(v.split(" ", 1)[0])
+
+
+#: Parsers that raise ValueError/KeyError on a value that is not of the type.
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "integer": int,
+    "number": float,
+    "boolean": _BOOLEANS.__getitem__,
+    "date": date.fromisoformat,
+    "datetime": datetime.fromisoformat,
+    "date-dmy": _dmy,
+    "datetime-dmy": _dmy_time,
+}
+_ERRORS = (ValueError, KeyError, TypeError, OverflowError)
+
+
+def _is_bad(parse: Callable[[str], object], v: str) -> bool:
+    try:
+        parse(v)
+    except _ERRORS:
+        return True
+    return False
+
+
+_SCREEN_BLOCK = 512
+_BOOLEAN_SET = frozenset(_BOOLEANS)
+
+
+def _screened(col: Sequence[str], type_name: str) -> Iterator[int]:
+    """Start offsets of blocks a cheap C-level screen cannot clear (all of them if none)."""
+    n = len(col)
+    if type_name == "integer":
+        for lo in range(0, n, _SCREEN_BLOCK):
+            block = "".join(col[lo : lo + _SCREEN_BLOCK])
+            if not (block.isascii() and block.isdigit()) or "" in col[lo : lo + _SCREEN_BLOCK]:
+                yield lo
+    elif type_name == "boolean":
+        for lo in range(0, n, _SCREEN_BLOCK):
+            if not set(col[lo : lo + _SCREEN_BLOCK]) <= _BOOLEAN_SET:
+                yield lo
+    else:
+        yield from range(0, n, _SCREEN_BLOCK)
+
+
+def bad_indices(col: Sequence[str], type_name: str) -> list[int]:
+    """Indexes of cells of ``col`` (empty ones included) that are not of ``type_name``.
+
+    Blocks of unsigned integers and booleans are cleared by a C-level screen. Elsewhere
+    the parser is mapped over the block in C; when it raises, the position is read off
+    a counter zipped alongside and the same iterator resumes after the bad cell.
+    """
+    out: list[int] = []
+    for lo in _screened(col, type_name):
+        out.extend(_parse_bad(col[lo : lo + _SCREEN_BLOCK], type_name, lo))
+    return out
+
+
+def _parse_bad(col: Sequence[str], type_name: str, offset: int) -> list[int]:
+    parse = _PARSERS[type_name]
+    out: list[int] = []
+    cells = iter(col)
+    position = offset
+    while True:
+        counter = itertools.count(position)
+        try:
+            deque(zip(counter, map(parse, cells), strict=False), maxlen=0)
+        except _ERRORS:
+            bad = next(counter) - 1
+            out.append(bad)
+            position = bad + 1
+            continue
+        return out
