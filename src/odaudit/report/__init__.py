@@ -4,7 +4,8 @@ Reads a `RunView` only (never the store or the network). Both formats come from
 one context (`build_context`), so they always say the same thing.
 """
 
-from odaudit.report.context import ReportContext, RuleInfo, build_context
+from odaudit.report.context import build_context
+from odaudit.report.model import ReportContext, RuleInfo
 from odaudit.report.render import render_html, render_markdown, write_report
 from odaudit.report.safety import md_escape, safe_url
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
 
 from odaudit.models import DIMENSIONS, DatasetScore, InstitutionScore, Severity
 from odaudit.report.i18n import (
@@ -26,274 +24,36 @@ from odaudit.report.i18n import (
     translations,
 )
 from odaudit.report.methodology import DEFAULT_BANDS, MethodologySnapshot, read_methodology
+from odaudit.report.model import (
+    BandRow,
+    Cell,
+    CoverageRow,
+    DatasetRow,
+    DimensionColumn,
+    InstitutionSection,
+    Link,
+    ManifestInfo,
+    MethodologyInfo,
+    RankingRow,
+    ReportContext,
+    RuleInfo,
+    RuleRow,
+    SourceRow,
+    Summary,
+    Trend,
+    WorkRow,
+)
 from odaudit.report.safety import plain_text, safe_url
+from odaudit.report.trend import build_trend
+from odaudit.report.work import group_findings, summarise_evidence
 from odaudit.store.view import DatasetView, InstitutionView, RunView
-from odaudit.worklist import WorkItem, compact_evidence
 
-__all__ = [
-    "Cell",
-    "DatasetRow",
-    "InstitutionSection",
-    "Link",
-    "ReportContext",
-    "RuleInfo",
-    "Trend",
-    "build_context",
-]
+__all__ = ["MAX_DATASET_ROWS", "MAX_WORK_ITEMS", "build_context"]
 
 #: Work-list items and dataset rows shown per institution; the exports hold them all.
 MAX_WORK_ITEMS = 150
 MAX_DATASET_ROWS = 400
-#: The trend chart's drawing box: values run from the bottom (0) to the top (scale max).
-TREND_WIDTH, TREND_HEIGHT = 520.0, 150.0
-TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 100.0, 60.0, 24.0, 30.0
-TREND_AXIS = 44.0  # where the value axis labels end and the grid lines start
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def _evidence(evidence: object) -> str:
-    """The compact key facts of a finding; evidence that is not a mapping is shown as text."""
-    if not isinstance(evidence, Mapping):
-        return plain_text(evidence)[:240]
-    try:
-        # Sorted keys: the store keeps evidence as sorted JSON, so a run renders the
-        # same before and after it is stored.
-        return compact_evidence(dict(sorted(evidence.items(), key=lambda kv: str(kv[0]))))
-    except (TypeError, ValueError):
-        return plain_text(repr(dict(evidence)))[:240]
-
-
-class RuleInfo(Protocol):
-    """What the report needs of a rule (`odaudit.checks.Rule` satisfies it)."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def dimension(self) -> str: ...
-    @property
-    def severity(self) -> Severity: ...
-    @property
-    def weight(self) -> float: ...
-    @property
-    def summary(self) -> str: ...
-    @property
-    def doc(self) -> str: ...
-    @property
-    def fix(self) -> str: ...
-
-
-@dataclass
-class Link:
-    """Text with a target only when the target is an http(s) URL."""
-
-    text: str
-    url: str | None = None
-
-
-@dataclass
-class Cell:
-    """A score with its band and colour level (0 best .. 3 worst; -1 when absent)."""
-
-    key: str
-    label: str
-    value: float | None
-    text: str
-    band: str = ""
-    level: int = -1
-    bar: float | None = None  # bar length, 0..100; None when the value's maximum is unknown
-
-
-@dataclass
-class DimensionColumn:
-    key: str
-    label: str
-    weight: float | None  # share of the dataset score, 0..1; None for coverage
-
-
-@dataclass
-class RankingRow:
-    rank: int | None
-    code: str
-    name: str
-    score: Cell
-    n_datasets: int
-    n_resources: int
-    n_findings: int
-    n_sources: int
-    cells: list[Cell]
-    bar: float  # 0..100, share of the scale's maximum
-
-
-@dataclass
-class SourceRow:
-    type: str
-    link: Link
-    status: str
-    status_label: str
-    datasets: int
-    resources: int
-    error: str
-
-
-@dataclass
-class CoverageRow:
-    key_id: str
-    title: str
-    status: str
-    status_label: str
-    datasets: list[Link]
-
-
-@dataclass
-class DatasetRow:
-    anchor: str
-    link: Link
-    n_resources: int
-    formats: str
-    licence: str
-    modified: str
-    score: Cell
-
-
-@dataclass
-class WorkRow:
-    code: str
-    title: str
-    severity: str
-    severity_label: str
-    dataset: str
-    message: str
-    evidence: str
-    fix: str
-    count: int
-    points: str  # weight × occurrences, formatted
-    resources: list[Link]
-    more_resources: int
-
-
-@dataclass
-class TrendPoint:
-    label: str
-    text: str
-    x: float  # chart coordinates in the trend viewBox (TREND_WIDTH × TREND_HEIGHT)
-    y: float
-    current: bool = False
-
-
-@dataclass
-class Trend:
-    points: list[TrendPoint]
-    ticks: list[tuple[str, float]]  # (label, y) for the value axis
-    change: str  # signed change since the first point, formatted
-    grid: tuple[float, float] = (TREND_AXIS, TREND_WIDTH - TREND_RIGHT + 10)  # x of grid lines
-
-
-@dataclass
-class InstitutionSection:
-    code: str
-    name: str
-    sector: str
-    website: Link
-    rank: int | None
-    score: Cell
-    cells: list[Cell]
-    n_datasets: int
-    n_resources: int
-    n_findings: int
-    findings_by_severity: list[tuple[str, str, int]]  # (severity, label, count)
-    sources: list[SourceRow]
-    coverage: list[CoverageRow]
-    n_key_datasets: int
-    best: list[DatasetRow]
-    worst: list[DatasetRow]
-    work: list[WorkRow]
-    work_hidden: int
-    datasets: list[DatasetRow]
-    datasets_hidden: int
-    trend: Trend | None = None
-
-
-@dataclass
-class Summary:
-    score: Cell
-    n_institutions: int
-    n_datasets: int
-    n_resources: int
-    n_findings: int
-    findings_by_severity: list[tuple[str, str, int]]
-    no_source: list[Link]  # link text "CODE — name", url "#CODE"
-    failed_sources: int
-    n_sources: int
-
-
-@dataclass
-class RuleRow:
-    code: str
-    title: str
-    dimension: str
-    severity: str
-    severity_label: str
-    weight: str
-    summary: str
-    enabled: bool
-
-
-@dataclass
-class BandRow:
-    name: str
-    label: str
-    minimum: str
-    level: int
-    value: float  # the minimum as a number, for chart geometry
-
-
-@dataclass
-class MethodologyInfo:
-    name: str
-    version: str
-    dimensions: list[tuple[str, str]]  # (label, weight as percent)
-    datasets_weight: str
-    coverage_weight: str
-    pdf_only_credit: str
-    bands: list[BandRow]
-    rules: list[RuleRow]
-    scale_max: str
-
-
-@dataclass
-class ManifestInfo:
-    run_id: int
-    version: str
-    status: str
-    started: str
-    finished: str
-    clock: str
-    user_agent: str
-    configs: list[tuple[str, str]]  # (path, sha256)
-    methodology: str
-    command: str
-    allow_origins: list[str]
-
-
-@dataclass
-class ReportContext:
-    lang: str
-    title: str
-    run_date: str
-    scored: bool
-    scale_max: str
-    summary: Summary
-    columns: list[DimensionColumn]
-    ranking: list[RankingRow]
-    institutions: list[InstitutionSection]
-    methodology: MethodologyInfo
-    manifest: ManifestInfo
-    bands: list[BandRow] = field(default_factory=list)  # colour legend
-    card: str = ""  # note when the scores come from another methodology than the run's
 
 
 def _best_and_worst(scored: Sequence[DatasetRow]) -> tuple[list[DatasetRow], list[DatasetRow]]:
@@ -510,7 +270,7 @@ class _Builder:
 
     def work(self, inst: InstitutionView) -> tuple[list[WorkRow], int]:
         """The first MAX_WORK_ITEMS rows of the work list, and how many were left out."""
-        items = self.work_items(inst)
+        items = group_findings(inst, self.rules, self.meth.rule_weights)
         rows = []
         for item, evidence in items[:MAX_WORK_ITEMS]:
             resources = [Link(plain_text(u), safe_url(u)) for u in item.resources[:3]]
@@ -523,7 +283,7 @@ class _Builder:
                     dataset=plain_text(item.dataset_title)
                     or (plain_text(item.dataset_id) if item.dataset_id else self._("institución")),
                     message=plain_text(item.message),
-                    evidence=_evidence(evidence),
+                    evidence=summarise_evidence(evidence),
                     fix=plain_text(item.fix or self.rule_fix(item.code)),
                     count=item.count,
                     points=self.fmt.number(item.weight * item.count) if item.weight else "—",
@@ -532,52 +292,6 @@ class _Builder:
                 )
             )
         return rows, len(items) - len(rows)
-
-    def work_items(self, inst: InstitutionView) -> list[tuple[WorkItem, object]]:
-        """Findings grouped per rule and dataset, most damaging first.
-
-        Findings about resources collapse into one item per (rule, dataset) with a
-        count; dataset- and institution-level findings stay apart when their
-        messages differ (two missing key datasets are two jobs, not one). Each item
-        comes with its first finding's raw evidence, summarised only if it is shown.
-        """
-        titles = {d.dataset.id: d.dataset.title for d in inst.datasets}
-        items: dict[tuple[str, str | None, str | None], WorkItem] = {}
-        evidence: dict[tuple[str, str | None, str | None], object] = {}
-        ordered = sorted(
-            inst.all_findings(),
-            key=lambda f: (f.code, f.dataset_id or "", f.resource_url or "", f.message),
-        )
-        for f in ordered:
-            key = (f.code, f.dataset_id, None if f.resource_url else f.message)
-            item = items.get(key)
-            if item is None:
-                rule = self.rules.get(f.code)
-                weight = self.meth.rule_weights.get(f.code, float(rule.weight) if rule else 0.0)
-                items[key] = WorkItem(
-                    code=f.code,
-                    title=(rule.title or rule.name) if rule else f.code,
-                    severity=f.severity,
-                    dataset_id=f.dataset_id,
-                    dataset_title=titles.get(f.dataset_id or "", ""),
-                    message=f.message,
-                    evidence="",
-                    fix=f.fix,
-                    weight=weight,
-                    resources=[f.resource_url] if f.resource_url else [],
-                )
-                evidence[key] = f.evidence
-                continue
-            item.count += 1
-            if f.resource_url:
-                item.resources.append(f.resource_url)
-            if f.severity.rank > item.severity.rank:
-                item.severity = f.severity
-        ranked = sorted(
-            items.items(),
-            key=lambda kv: (-kv[1].impact[0], -kv[1].impact[1], kv[1].code, kv[1].dataset_title),
-        )
-        return [(item, evidence[key]) for key, item in ranked]
 
     def rule_fix(self, code: str) -> str:
         rule = self.rules.get(code)
@@ -621,41 +335,9 @@ class _Builder:
         )
 
     def trend(self, code: str, current: float | None) -> Trend | None:
-        """Earlier editions' scores (same scale as this run) followed by this run's."""
-        series: list[tuple[str, float, bool]] = []
-        for entry in self.history.get(code, ()):
-            try:
-                label, value = entry
-                number = float(value)
-            except (TypeError, ValueError):
-                continue
-            if number == number:  # NaN is not a score
-                series.append((plain_text(label), max(0.0, min(self.scale, number)), False))
-        if not series:
-            return None
-        if current is not None:
-            series.append(((self.run_stamp() or "")[:10] or "—", current, True))
-        inner_w = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
-        inner_h = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
-        step = inner_w / (len(series) - 1) if len(series) > 1 else 0.0
-
-        def y_of(value: float) -> float:
-            return round(TREND_TOP + inner_h * (1 - value / self.scale), 1)
-
-        points = [
-            TrendPoint(
-                label=label,
-                text=self.fmt.number(value),
-                x=round(TREND_LEFT + (i * step if len(series) > 1 else inner_w / 2), 1),
-                y=y_of(value),
-                current=is_current,
-            )
-            for i, (label, value, is_current) in enumerate(series)
-        ]
-        ticks = [(self.fmt.number(v, 0), y_of(v)) for v in (0.0, self.scale / 2, self.scale)]
-        delta = series[-1][1] - series[0][1]
-        change = ("+" if delta > 0 else "") + self.fmt.number(delta)
-        return Trend(points, ticks, change)
+        stamp = (self.run_stamp() or "")[:10] or "—"
+        now = (stamp, current) if current is not None else None
+        return build_trend(self.history.get(code, ()), now, self.scale, self.fmt)
 
     def run_stamp(self) -> str | None:
         m = self.view.manifest

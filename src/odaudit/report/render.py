@@ -16,8 +16,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from odaudit.report.context import Link, ReportContext, RuleInfo, build_context
+from odaudit.report.context import build_context
 from odaudit.report.i18n import Formatter, translations
+from odaudit.report.model import Link, ReportContext, RuleInfo
 from odaudit.report.safety import MdSafe, md_escape, md_link
 from odaudit.store.view import RunView
 
