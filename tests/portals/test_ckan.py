@@ -18,7 +18,7 @@ from tests.portals.conftest import (
 
 from odaudit.models import Source
 from odaudit.portals import DiscoveryReport, PortalError, get_adapter
-from odaudit.portals.ckan import api_base, map_package
+from odaudit.portals.ckan import api_base, map_package, scope
 
 SEARCH = "/api/3/action/package_search"
 Q_ALL = "br_legado.dados.gov.br_package_search_q-all_rows10_2023-01-30.json"
@@ -334,3 +334,31 @@ def test_datasets_stream_before_the_next_page(portal: PortalServer) -> None:
 )
 def test_api_base(url: str, base: str) -> None:
     assert api_base(url) == base
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://datos.minfin.gob.gt/organization/minfin",
+            ("https://datos.minfin.gob.gt", "minfin", ""),
+        ),
+        (
+            "https://datos.segeplan.gob.gt/dataset/?groups=cooperacion",
+            ("https://datos.segeplan.gob.gt", "", "cooperacion"),
+        ),
+        ("https://datos.gob.gt/es/group/salud/", ("https://datos.gob.gt/es", "", "salud")),
+        ("https://datos.gob.gt/dataset?organization=ine", ("https://datos.gob.gt", "ine", "")),
+    ],
+)
+def test_scope_from_portal_urls(url: str, expected: tuple[str, str, str]) -> None:
+    assert scope(url) == expected
+
+
+def test_organization_page_url_filters_the_search(portal: PortalServer) -> None:
+    portal.route(SEARCH, pages({0: AEB}))
+    source = Source(
+        type="ckan", url=portal.base_url + "/organization/agencia-espacial-brasileira-aeb"
+    )
+    assert len(discover(source)) == 6
+    assert portal.calls(SEARCH)[0]["fq"] == "organization:agencia-espacial-brasileira-aeb"

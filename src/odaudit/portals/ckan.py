@@ -11,24 +11,43 @@ import re
 import unicodedata
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, unquote
 
 from odaudit.models import Dataset, Resource, Source
 from odaudit.portals.base import DiscoveryReport, JsonFetcher, PortalError
 from odaudit.portals.fetching import fetch_json
 from odaudit.portals.values import as_int, as_list, opt_text, text, to_extra
 
-__all__ = ["CkanAdapter", "api_base", "map_package"]
+__all__ = ["CkanAdapter", "api_base", "map_package", "scope"]
 
 _DEFAULT_ROWS = 1000
 _MAX_BAD_PAGES = 2  # consecutive pages lost before giving up the rest of the catalogue
 _API = re.compile(r"/api(?:/\d+)?(?:/action(?:/.*)?)?/?$")
+_PAGE = re.compile(r"/(dataset|organization|group)(?:/([^/]+))?/?$")
 
 
 def api_base(url: str) -> str:
-    """The portal root a user may have written with or without `/api/3/action/...`."""
-    base = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return _API.sub("", base).rstrip("/")
+    """The portal root of a URL written as the API, a dataset list, or an org/group page."""
+    return scope(url)[0]
+
+
+def scope(url: str) -> tuple[str, str, str]:
+    """(portal root, organization, group) named by a portal URL such as
+    `.../organization/minfin`, `.../group/salud` or `.../dataset/?groups=cooperacion`."""
+    path, _, query = url.split("#", 1)[0].partition("?")
+    base = _API.sub("", path.rstrip("/")).rstrip("/")
+    org = group = ""
+    page = _PAGE.search(base)
+    if page is not None:
+        base = base[: page.start()].rstrip("/")
+        if page.group(1) == "organization" and page.group(2):
+            org = unquote(page.group(2))
+        elif page.group(1) == "group" and page.group(2):
+            group = unquote(page.group(2))
+    params = parse_qs(query)
+    org = org or (params.get("organization") or [""])[0]
+    group = group or (params.get("groups") or [""])[0]
+    return base, org, group
 
 
 def _key(name: str) -> str:
@@ -191,9 +210,9 @@ class CkanAdapter:
     async def discover(
         self, source: Source, fetcher: JsonFetcher, report: DiscoveryReport
     ) -> AsyncIterator[Dataset]:
-        base = api_base(source.url)
+        base, url_org, url_group = scope(source.url)
         seen: set[str] = set()
-        group = text(source.options.get("group"))
+        group = text(source.options.get("group")) or url_group
         if group:
             url = f"{base}/api/3/action/group_package_show"
             limit = as_int(source.options.get("rows")) or _DEFAULT_ROWS
@@ -203,13 +222,15 @@ class CkanAdapter:
             for dataset in self._accept(packages, base, seen, report):
                 yield dataset
             return
-        async for dataset in self._search(source, base, fetcher, report, seen):
+        organization = source.organization or url_org
+        async for dataset in self._search(source, base, organization, fetcher, report, seen):
             yield dataset
 
     async def _search(
         self,
         source: Source,
         base: str,
+        organization: str,
         fetcher: JsonFetcher,
         report: DiscoveryReport,
         seen: set[str],
@@ -218,8 +239,8 @@ class CkanAdapter:
         rows = as_int(source.options.get("rows")) or _DEFAULT_ROWS
         params: dict[str, str | int] = {"q": text(source.options.get("q")) or "*:*"}
         fq = [text(source.options.get("fq"))] if text(source.options.get("fq")) else []
-        if source.organization:
-            fq.append(f"organization:{source.organization}")
+        if organization:
+            fq.append(f"organization:{organization}")
         if fq:
             params["fq"] = " ".join(fq)
         start, bad = 0, 0
