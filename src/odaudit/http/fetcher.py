@@ -98,7 +98,9 @@ class Fetcher:
         self.retry_cap = retry_cap
         self.backoff_base = backoff_base
         self._sleep = sleep
-        self._transport = transport or LaneTransport(max_idle=max(settings.concurrency, 1))
+        self._transport = transport or LaneTransport(
+            max_idle=max(settings.concurrency, 1), pinned=policy.vetted_addresses
+        )
         self._headers = {
             "User-Agent": settings.user_agent,
             "Accept-Encoding": "gzip, deflate",

@@ -12,7 +12,7 @@ keep-alive expiry, server disconnects and error mapping stay httpx's.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpcore
 import httpx
@@ -60,9 +60,13 @@ class LaneTransport(httpx.AsyncBaseTransport):
     """One keep-alive connection per lane; idle lanes reused per origin, oldest closed first."""
 
     def __init__(
-        self, max_idle: int = 64, keepalive_expiry: float = 5.0, asyncio_backend: bool = True
+        self,
+        max_idle: int = 64,
+        keepalive_expiry: float = 5.0,
+        asyncio_backend: bool = True,
+        pinned: Callable[[str], list[str] | None] | None = None,
     ) -> None:
-        self._backend = AsyncioBackend() if asyncio_backend else None
+        self._backend = AsyncioBackend(pinned) if asyncio_backend else None
         self._ssl = httpx.create_ssl_context()  # loading the CA bundle once, not per lane
         self._limits = httpx.Limits(
             max_connections=1, max_keepalive_connections=1, keepalive_expiry=keepalive_expiry

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpcore
@@ -86,6 +86,11 @@ class _Stream(httpcore.AsyncNetworkStream):
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    """`pinned(host)` gives the addresses the policy vetted; the connection goes to those."""
+
+    def __init__(self, pinned: Callable[[str], list[str] | None] | None = None) -> None:
+        self._pinned = pinned
+
     async def connect_tcp(
         self,
         host: str,
@@ -95,11 +100,18 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         local = (local_address, 0) if local_address else None
+        targets = (self._pinned(host) if self._pinned else None) or [host]
         try:
             async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_connection(
-                    host, port, local_addr=local, limit=_READ_LIMIT
-                )
+                for n, target in enumerate(targets):  # like a resolver's list: first that answers
+                    try:
+                        reader, writer = await asyncio.open_connection(
+                            target, port, local_addr=local, limit=_READ_LIMIT
+                        )
+                        break
+                    except OSError:
+                        if n == len(targets) - 1:
+                            raise
         except TimeoutError:
             raise httpcore.ConnectTimeout("connect timed out") from None
         except (OSError, UnicodeError) as exc:

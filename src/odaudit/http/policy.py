@@ -111,6 +111,14 @@ class AddressPolicy:
                 continue
         self._resolve = resolver or _system_resolver
         self._by_host: dict[tuple[str, int], str | None] = {}
+        self._vetted: dict[str, list[str]] = {}
+
+    def vetted_addresses(self, host: str) -> list[str] | None:
+        """The addresses `host` resolved to when it passed the check, for connecting to them.
+
+        Connecting to what was checked (not to a fresh lookup) closes the DNS-rebinding gap.
+        """
+        return self._vetted.get(host.lower().rstrip("."))
 
     def allows_origin(self, url: str) -> bool:
         try:
@@ -154,4 +162,6 @@ class AddressPolicy:
             reason = forbidden_reason(ip)
             if reason:
                 return f"{host} resolves to {reason}"
+        if addresses:
+            self._vetted[host] = list(dict.fromkeys(addresses))
         return None
