@@ -36,6 +36,28 @@ def test_demo_findings_match_what_was_planted(demo_run: tuple[CliResult, Path]) 
     assert not missing, f"planted defects not reported: {missing}"
 
 
+def test_demo_reports_nothing_that_was_not_planted(demo_run: tuple[CliResult, Path]) -> None:
+    _, out = demo_run
+    not_expected = expected_demo_findings()["not_expected"]
+    with Store.open(out / "odaudit.sqlite", create=False) as store:
+        view = store.load_run(store.resolve_run(None))
+    found = {i.code: {f.code for f in i.all_findings()} for i in view.institutions}
+    wrong = {
+        code: sorted(set(codes) & found.get(code, set()))
+        for code, codes in not_expected.items()
+        if set(codes) & found.get(code, set())
+    }
+    assert not wrong, f"false positives on the demo: {wrong}"
+
+
+def test_demo_discovers_the_planted_datasets(demo_run: tuple[CliResult, Path]) -> None:
+    _, out = demo_run
+    expected = expected_demo_findings()["expected_datasets"]
+    with Store.open(out / "odaudit.sqlite", create=False) as store:
+        view = store.load_run(store.resolve_run(None))
+    assert {i.code: len(i.datasets) for i in view.institutions} == expected
+
+
 def test_demo_ranking_order(demo_run: tuple[CliResult, Path]) -> None:
     _, out = demo_run
     order = expected_demo_findings().get("expected_order") or []

@@ -33,7 +33,8 @@ __all__ = [
     "threshold_breaches",
 ]
 
-out = Console(soft_wrap=True)  # results: standard output
+# results: standard output (wide enough for the ranking when piped to a file or a CI log)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, soft_wrap=True)  # progress and messages: standard error
 
 
@@ -190,20 +191,18 @@ def ranking_table(card: ScoreCard, *, limit: int | None = None) -> Table:
         title=f"Índice de datos abiertos — nacional {card.national_score:.1f} ({card.national_band})",
         title_justify="left",
     )
-    for col, justify in (
-        ("#", "right"),
-        ("Institución", "left"),
-        ("Puntaje", "right"),
-        ("Banda", "left"),
-        ("Conjuntos", "right"),
-        ("Cobertura", "right"),
-        ("Hallazgos", "right"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    table.add_column("#", justify="right", no_wrap=True, min_width=2)
+    table.add_column("Código", no_wrap=True, min_width=9)
+    table.add_column("Institución", no_wrap=True, overflow="ellipsis", max_width=36)
+    table.add_column("Puntaje", justify="right", no_wrap=True, min_width=7)
+    table.add_column("Banda", no_wrap=True, min_width=12)
+    for header in ("Conj.", "Cobert.", "Hallaz."):
+        table.add_column(header, justify="right", no_wrap=True, min_width=len(header))
     for s in card.institutions[:limit]:
         table.add_row(
             str(s.rank),
-            f"{s.code} — {s.name}",
+            s.code,
+            s.name,
             _fmt(s.score),
             s.band,
             str(s.n_datasets),
