@@ -26,6 +26,7 @@ HOSTILE = [
     "- lista",
     "1. lista",
     "\\<script>",
+    "$x^2$ y $$\\href{javascript:alert(1)}{x}$$",
 ]
 
 
@@ -53,6 +54,7 @@ def test_md_escape_is_one_line_and_idempotent() -> None:
     assert "\n" not in once and "\x00" not in once
     assert once == "a b c d e"
     assert md_escape(once) == once
+    assert md_escape("$x$") == "\\$x\\$"  # GitHub renders $…$ as math
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ __all__ = ["MdSafe", "md_escape", "md_link", "md_url", "plain_text", "safe_url"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE_RUN = re.compile(r"\s+")
-# Characters Markdown (CommonMark + GFM) gives a meaning inside a line.
-_MD_BACKSLASH = set("\\`*_[]()#!~{}")
+# Characters Markdown (CommonMark + GFM, and "$" for GitHub's math) gives a meaning inside a line.
+_MD_BACKSLASH = set("\\`*_[]()#!~{}$")
 _MD_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
 _MD_TABLE = str.maketrans({**{c: "\\" + c for c in _MD_BACKSLASH}, **_MD_ENTITY})
 # Characters that would end or break a Markdown link destination or a table cell.
