@@ -101,26 +101,30 @@ async def _no_sleep(_seconds: float) -> None:
     """Retry back-off without waiting: tests are not timed."""
 
 
-def make_fetcher(url: str, retries: int = 1) -> Fetcher:
-    """The real `odaudit.http.Fetcher`, allowed to reach the local server behind `url`."""
+def make_fetcher(url: str, *also: str, retries: int = 1) -> Fetcher:
+    """The real `odaudit.http.Fetcher`, allowed to reach the local server behind `url`
+    (and the origins in `also`)."""
     parts = urlsplit(url)
     return Fetcher(
         CrawlSettings(timeout=10.0, connect_timeout=5.0),
-        AddressPolicy([f"{parts.scheme}://{parts.netloc}"]),
+        AddressPolicy([f"{parts.scheme}://{parts.netloc}", *also]),
         retries=retries,
         sleep=_no_sleep,
     )
 
 
-async def _collect(source: Source, report: DiscoveryReport) -> list[Dataset]:
-    async with make_fetcher(source.url) as fetcher:
+async def _collect(source: Source, report: DiscoveryReport, also: tuple[str, ...]) -> list[Dataset]:
+    async with make_fetcher(source.url, *also) as fetcher:
         adapter = get_adapter(source.type)
         return [d async for d in adapter.discover(source, fetcher, report)]
 
 
-def discover(source: Source, report: DiscoveryReport | None = None) -> list[Dataset]:
+def discover(
+    source: Source, report: DiscoveryReport | None = None, also: tuple[str, ...] = ()
+) -> list[Dataset]:
     """Run an adapter to the end (or its PortalError) and return what it yielded."""
-    return asyncio.run(_collect(source, report if report is not None else DiscoveryReport()))
+    report = report if report is not None else DiscoveryReport()
+    return asyncio.run(_collect(source, report, also))
 
 
 async def agen_first(gen: AsyncIterator[Dataset]) -> Dataset:

@@ -295,6 +295,8 @@ def test_fatal_answers(portal: PortalServer, reply: Reply, kind: str) -> None:
     if kind != "not_catalog":
         assert err.value.evidence["status"] == reply.status
         assert err.value.evidence["body_head"] == reply.body.decode()[:300]
+    for header, value in reply.headers.items():
+        assert err.value.evidence[header.lower()] == value
 
 
 def test_unreachable_keeps_the_outcome() -> None:

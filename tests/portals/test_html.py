@@ -101,6 +101,19 @@ def test_max_pages_bounds_the_crawl(portal: PortalServer) -> None:
     assert len(pages) == 2
 
 
+def test_same_site_link_redirecting_away_is_not_followed(portal: PortalServer) -> None:
+    other = portal.base_url.replace("127.0.0.1", "localhost")
+    page = b"<title>T</title><a href='/go'>Anuario</a><h2>A</h2><a href='a.csv'>a</a>"
+    portal.route(PAGE, Reply(200, page, "text/html"))
+    portal.route("/go", Reply(302, b"", "text/html", {"Location": other + "/elsewhere.html"}))
+    portal.route("/elsewhere.html", Reply(200, b"<h2>B</h2><a href='b.csv'>b</a>", "text/html"))
+    report = DiscoveryReport()
+    datasets = discover(html_source(portal), report, also=(other,))
+    assert [d.title for d in datasets] == ["A"]
+    assert report.skipped == {"off_site_redirect": 1}
+    assert "/elsewhere.html" in [p for p, _ in portal.log]  # fetched, then dropped
+
+
 def test_source_organization_is_the_publisher(portal: PortalServer) -> None:
     site(portal)
     datasets = discover(html_source(portal, depth=0, organization="Ministerio de Educación"))

@@ -16,6 +16,7 @@ from odaudit.portals.base import DiscoveryReport, FetchResponse, JsonFetcher, Po
 __all__ = ["body_text", "evidence_of", "fetch", "fetch_json", "is_challenge", "parse_json"]
 
 _HEAD_CHARS = 300
+_EVIDENCE_HEADERS = ("cf-mitigated", "retry-after", "server")
 _CHALLENGE_MARKERS = (
     "just a moment...",
     "attention required!",
@@ -46,12 +47,16 @@ def _full_url(url: str, params: Mapping[str, str | int] | None) -> str:
 
 def evidence_of(response: FetchResponse, url: str = "") -> dict[str, Any]:
     """What a report shows about a bad answer: where, status, type, the start of the body."""
-    return {
+    evidence: dict[str, Any] = {
         "url": response.final_url or url,
         "status": response.status,
         "content_type": response.content_type,
         "body_head": body_text(response.body, _HEAD_CHARS),
     }
+    for header in _EVIDENCE_HEADERS:
+        if response.headers.get(header):
+            evidence[header] = response.headers[header][:200]
+    return evidence
 
 
 def is_challenge(response: FetchResponse) -> bool:

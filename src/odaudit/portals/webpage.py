@@ -41,6 +41,13 @@ def _is_html(response: FetchResponse) -> bool:
     return response.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
 
 
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
+
+
 def _name_of(url: str) -> str:
     return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
 
@@ -152,6 +159,9 @@ class HtmlAdapter:
                 continue
             if page is None:
                 report.skip("not_html")
+                continue
+            if depth > 0 and _host(final_url) != host:
+                report.skip("off_site_redirect")  # a same-site link that redirected away
                 continue
             report.pages += 1
             for dataset in page_datasets(page, final_url, source, seen_urls, report):
