@@ -50,10 +50,36 @@ class _Releasing(httpx.AsyncByteStream):
 
 
 class _Lane:
-    __slots__ = ("transport",)
+    """One httpx transport whose "pool" is a single httpcore connection to one origin."""
 
-    def __init__(self, transport: httpx.AsyncHTTPTransport) -> None:
-        self.transport = transport
+    __slots__ = ("connection", "origin", "owner", "transport")
+
+    def __init__(self, owner: LaneTransport, origin: httpcore.Origin) -> None:
+        self.owner = owner
+        self.origin = origin
+        self.transport = httpx.AsyncHTTPTransport(verify=owner.ssl, retries=0)
+        self.connection = self._connect()
+
+    def _connect(self) -> httpcore.AsyncHTTPConnection:
+        connection = httpcore.AsyncHTTPConnection(
+            self.origin,
+            ssl_context=self.owner.ssl,
+            keepalive_expiry=self.owner.keepalive_expiry,
+            network_backend=self.owner.backend,
+        )
+        # httpx takes no network backend and no bare connection; its pool is swapped for ours
+        self.transport._pool = connection  # type: ignore[assignment]
+        return connection
+
+    async def ready(self) -> None:
+        """Replace the connection if the server closed it or its keep-alive ran out."""
+        connection = self.connection
+        if connection.is_closed() or connection.has_expired():
+            await connection.aclose()
+            self.connection = self._connect()
+
+
+_DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 
 class LaneTransport(httpx.AsyncBaseTransport):
@@ -63,32 +89,15 @@ class LaneTransport(httpx.AsyncBaseTransport):
         self,
         max_idle: int = 64,
         keepalive_expiry: float = 5.0,
-        asyncio_backend: bool = True,
         pinned: Callable[[str], list[str] | None] | None = None,
     ) -> None:
-        self._backend = AsyncioBackend(pinned) if asyncio_backend else None
-        self._ssl = httpx.create_ssl_context()  # loading the CA bundle once, not per lane
-        self._limits = httpx.Limits(
-            max_connections=1, max_keepalive_connections=1, keepalive_expiry=keepalive_expiry
-        )
+        self.backend = AsyncioBackend(pinned)
+        self.ssl = httpx.create_ssl_context()  # loading the CA bundle once, not per lane
+        self.keepalive_expiry = keepalive_expiry
         self._max_idle = max(1, max_idle)
         self._idle: OrderedDict[int, tuple[_Origin, _Lane]] = OrderedDict()
         self._free: dict[_Origin, list[_Lane]] = {}
         self._busy: set[_Lane] = set()
-
-    def _new_lane(self) -> _Lane:
-        transport = httpx.AsyncHTTPTransport(verify=self._ssl, limits=self._limits, retries=0)
-        if self._backend is not None:
-            # httpx has no argument for the network backend; its pool is rebuilt with ours
-            transport._pool = httpcore.AsyncConnectionPool(
-                ssl_context=self._ssl,
-                max_connections=1,
-                max_keepalive_connections=1,
-                keepalive_expiry=self._limits.keepalive_expiry,
-                retries=0,
-                network_backend=self._backend,
-            )
-        return _Lane(transport)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -97,8 +106,10 @@ class LaneTransport(httpx.AsyncBaseTransport):
         if free:
             lane = free.pop()
             del self._idle[id(lane)]
+            await lane.ready()
         else:
-            lane = self._new_lane()
+            port = url.port or _DEFAULT_PORTS.get(url.raw_scheme, 80)
+            lane = _Lane(self, httpcore.Origin(url.raw_scheme, url.raw_host, port))
         self._busy.add(lane)
         try:
             response = await lane.transport.handle_async_request(request)
