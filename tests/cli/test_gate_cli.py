@@ -125,3 +125,21 @@ def test_rules_list_and_explain() -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("odaudit ")
+
+
+def test_politeness_flags_override_the_crawl_settings(tmp_path: Path) -> None:
+    from odaudit.cli.run_cmd import with_politeness
+    from odaudit.config import load_institutions
+
+    path = tmp_path / "i.yaml"
+    path.write_text(
+        "crawl: {per_host_concurrency: 4, per_host_interval: 0.5}\n"
+        "institutions:\n  - {code: INE, name: INE}\n",
+        encoding="utf-8",
+    )
+    config = with_politeness(load_institutions(path), 2, None)
+    assert (config.crawl.per_host_concurrency, config.crawl.per_host_interval) == (2, 0.5)
+    config = with_politeness(config, None, 1.5)
+    assert (config.crawl.per_host_concurrency, config.crawl.per_host_interval) == (2, 1.5)
+    bad = runner.invoke(app, ["run", "-i", str(path), "--per-host-concurrency", "0"])
+    assert bad.exit_code == 2

@@ -13,7 +13,17 @@ from rich.panel import Panel
 from rich.table import Table
 
 from odaudit.cli.common import err, load_config_or_exit, out, parse_now
-from odaudit.cli.run_cmd import ALLOW, INSTITUTIONS, LOG_FORMAT, NOW, RULES, command_line
+from odaudit.cli.run_cmd import (
+    ALLOW,
+    INSTITUTIONS,
+    INTERVAL,
+    LOG_FORMAT,
+    NOW,
+    PER_HOST,
+    RULES,
+    command_line,
+    with_politeness,
+)
 from odaudit.models import ExitCode, InstitutionScore
 from odaudit.store.view import InstitutionView, RunView
 from odaudit.worklist import WorkItem, build_worklist
@@ -104,6 +114,8 @@ def register(app: typer.Typer) -> None:
         allow_origin: list[str] = ALLOW,
         log_format: str = LOG_FORMAT,
         now: str | None = NOW,
+        per_host: int | None = PER_HOST,
+        interval: float | None = INTERVAL,
     ) -> None:
         """Audit one institution and print its scorecard and work list."""
         from odaudit.cli.common import make_progress
@@ -116,6 +128,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(int(ExitCode.USAGE))
         clock = parse_now(now)
         config, methodology = load_config_or_exit(institutions, rules, allow_origin)
+        config = with_politeness(config, per_host, interval)
         match = [i for i in config.institutions if i.code.upper() == code.upper()]
         if not match:
             err.print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,30 @@ LOG_FORMAT = typer.Option("text", "--log-format", help="Progress on stderr: text
 NOW = typer.Option(
     None, "--now", help="Clock for freshness rules (ISO date), for reproducible runs."
 )
+PER_HOST = typer.Option(
+    None,
+    "--per-host-concurrency",
+    min=1,
+    help="Requests in flight to one host [default: crawl.per_host_concurrency].",
+)
+INTERVAL = typer.Option(
+    None,
+    "--per-host-interval",
+    min=0.0,
+    help="Seconds between two requests to one host [default: crawl.per_host_interval].",
+)
+
+
+def with_politeness(config: Any, per_host: int | None, interval: float | None) -> Any:
+    """The command line wins over `crawl:` in institutions.yaml (per-host overrides stay)."""
+    changes: dict[str, Any] = {}
+    if per_host is not None:
+        changes["per_host_concurrency"] = per_host
+    if interval is not None:
+        changes["per_host_interval"] = interval
+    if changes:
+        config.crawl = replace(config.crawl, **changes)
+    return config
 
 
 def command_line() -> str:
@@ -132,11 +157,14 @@ def register(app: typer.Typer) -> None:
         lang: str = LANG,
         log_format: str = LOG_FORMAT,
         now: str | None = NOW,
+        per_host: int | None = PER_HOST,
+        interval: float | None = INTERVAL,
     ) -> None:
         """Audit the institutions in institutions.yaml and write reports/<date>/."""
         severity = severity_or_exit(fail_on)
         clock = parse_now(now)
         config, methodology = load_config_or_exit(institutions, rules, allow_origin)
+        config = with_politeness(config, per_host, interval)
         known = {i.code.upper() for i in config.institutions}
         unknown = [c for c in only if c.upper() not in known]
         if unknown:
