@@ -190,6 +190,33 @@ def test_success_false_with_status_200(portal: PortalServer) -> None:
     assert err.value.kind == "http_error" and "Não encontrado" in err.value.message
 
 
+def test_without_package_search_the_package_list_is_read(portal: PortalServer) -> None:
+    portal.route(SEARCH, Reply(404, fixture_bytes(NOT_FOUND)))
+    packages = json.loads(fixture_bytes(Q_ALL))["result"]["results"]
+
+    def listing(query: dict[str, str]) -> Reply:
+        offset, limit = int(query["offset"]), int(query["limit"])
+        body = {"success": True, "result": packages[offset : offset + limit]}
+        return Reply(200, json.dumps(body).encode())
+
+    portal.route("/api/3/action/current_package_list_with_resources", listing)
+    org = "ministerio-da-economia-me"
+    datasets = discover(ckan(portal, rows=4, organization=org))
+    expected = [p["id"] for p in packages if p["organization"]["name"] == org]
+    assert 0 < len(expected) < 10
+    assert [d.id for d in datasets] == expected
+    listing_calls = portal.calls("/api/3/action/current_package_list_with_resources")
+    assert [q["offset"] for q in listing_calls] == ["0", "4", "8", "10"]
+
+
+def test_without_any_listing_the_search_error_is_reported(portal: PortalServer) -> None:
+    portal.route(SEARCH, Reply(404, fixture_bytes(NOT_FOUND)))
+    with pytest.raises(PortalError) as err:
+        discover(ckan(portal))
+    assert err.value.kind == "http_error"
+    assert err.value.evidence["url"].startswith(portal.base_url + SEARCH)
+
+
 def test_zero_results_is_not_an_error(portal: PortalServer) -> None:
     portal.serve_file(SEARCH, ZERO)
     report = DiscoveryReport()

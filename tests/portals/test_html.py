@@ -151,6 +151,29 @@ def test_recaptcha_on_a_large_page_is_not_a_wall(portal: PortalServer) -> None:
     assert [d.title for d in datasets] == ["Censo"]
 
 
+def test_link_text_alone_does_not_make_a_page_a_file() -> None:
+    page = parse_page(
+        "<a href='/datos-abiertos/'>Datos abiertos</a>"
+        "<a href='/transparencia/datos.html'>Datos</a>"
+        "<a href='/descargas/'>Descargas</a>"
+        "<a href='/d/estadisticas'>Descargar estadísticas</a>"
+        "<a href='/d/export?id=3'>Datos 2023</a>"
+        "<a href='/d/archivo.bin'>Datos crudos</a>",
+        "https://ine.gob.gt/",
+    )
+    data = [link.url for s in page.sections for link in s.links]
+    assert data == [
+        "https://ine.gob.gt/d/estadisticas",
+        "https://ine.gob.gt/d/export?id=3",
+        "https://ine.gob.gt/d/archivo.bin",
+    ]
+    assert page.page_links == [
+        "https://ine.gob.gt/datos-abiertos/",
+        "https://ine.gob.gt/transparencia/datos.html",
+        "https://ine.gob.gt/descargas/",
+    ]
+
+
 def test_broken_markup_never_crashes() -> None:
     page = parse_page(
         "<h2>Uno<a href='x.csv'>csv</h2><p>desc<a href=javascript:alert(1)>x</a>"

@@ -193,6 +193,19 @@ def _unwrap(payload: Any, url: str) -> tuple[list[Any], int | None]:
     raise PortalError("not_catalog", "`result` is neither a list nor an object", {"url": url})
 
 
+def _search_missing(exc: PortalError) -> bool:
+    """package_search itself is absent or broken, as on Solr-less CKAN and some DKAN."""
+    status = exc.evidence.get("status")
+    return exc.kind == "not_catalog" or (
+        exc.kind == "http_error" and status in (400, 404, 405, 409, 500, 501, 502, 503)
+    )
+
+
+def _org_name(package: Any) -> str:
+    org = package.get("organization") if isinstance(package, dict) else None
+    return text(org.get("name")) if isinstance(org, dict) else ""
+
+
 def _skip_reason(package: dict[str, Any]) -> str | None:
     if package.get("private") is True:
         return "private"
@@ -252,7 +265,16 @@ class CkanAdapter:
                 packages, count = _unwrap(payload, url)
             except PortalError as exc:
                 if start == 0 and not seen:
-                    raise
+                    if not _search_missing(exc):
+                        raise
+                    try:  # a CKAN without search (no Solr) or a DKAN: list packages instead
+                        async for dataset in self._package_list(
+                            base, organization, rows, fetcher, report, seen
+                        ):
+                            yield dataset
+                    except PortalError:
+                        raise exc from None
+                    return
                 report.problems.append(exc)
                 bad += 1
                 if bad >= _MAX_BAD_PAGES or exc.kind in ("blocked", "unreachable"):
@@ -276,6 +298,38 @@ class CkanAdapter:
             start += len(packages)
             if count is not None and start >= count:
                 return
+
+    async def _package_list(
+        self,
+        base: str,
+        organization: str,
+        rows: int,
+        fetcher: JsonFetcher,
+        report: DiscoveryReport,
+        seen: set[str],
+    ) -> AsyncIterator[Dataset]:
+        url = f"{base}/api/3/action/current_package_list_with_resources"
+        offset = 0
+        previous: list[str] = []
+        while True:
+            try:
+                payload = await fetch_json(fetcher, url, report, {"limit": rows, "offset": offset})
+                packages, _ = _unwrap(payload, url)
+            except PortalError as exc:
+                if offset == 0:
+                    raise
+                report.problems.append(exc)
+                return
+            report.pages += 1
+            ids = [text(p.get("id")) if isinstance(p, dict) else "" for p in packages]
+            if not packages or ids == previous:
+                return
+            previous = ids
+            if organization:
+                packages = [p for p in packages if _org_name(p) == organization]
+            for dataset in self._accept(packages, base, seen, report):
+                yield dataset
+            offset += len(ids)
 
     @staticmethod
     def _accept(

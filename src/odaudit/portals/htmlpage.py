@@ -36,9 +36,11 @@ _DATA_TYPES = (
     "application/pdf", "application/vnd.", "application/msword", "application/geo+json",
     "text/tab-separated-values", "application/x-spss", "application/octet-stream",
 )  # fmt: skip
-_LINK_WORDS = frozenset(
-    {"descargar", "descarga", "download", "csv", "excel", "xlsx", "xls", "datos", "json", "pdf"}
+_STRONG_WORDS = frozenset(
+    {"descargar", "descarga", "download", "csv", "excel", "xlsx", "xls", "json", "pdf"}
 )
+_LINK_WORDS = _STRONG_WORDS | {"datos"}
+_PAGE_EXTENSIONS = frozenset({".html", ".htm", ".php", ".asp", ".aspx", ".jsp", ".shtml"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
 _SKIP_TEXT = frozenset({"script", "style", "template", "noscript"})
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -92,7 +94,19 @@ def _is_data(url: str, label: str, media_type: str) -> bool:
     mt = media_type.lower()
     if mt and any(mt.startswith(t) for t in _DATA_TYPES):
         return True
-    return any(w.lower() in _LINK_WORDS for w in _WORD.findall(label))
+    words = {w.lower() for w in _WORD.findall(label)}
+    if not words & _LINK_WORDS:
+        return False
+    # "Datos abiertos" → /datos/ is a page to crawl; "Descargar" → descarga.php?id=1 is a file
+    parts = urlsplit(url)
+    if parts.query:
+        return True
+    if parts.path.endswith("/") or not parts.path:
+        return False
+    ext = splitext(parts.path.lower())[1]
+    if ext in _PAGE_EXTENSIONS or ext == "":
+        return bool(words & _STRONG_WORDS)
+    return True
 
 
 class _Parser(HTMLParser):
