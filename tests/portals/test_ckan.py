@@ -258,6 +258,17 @@ def test_andino_harvested_dates_and_extras() -> None:
     assert dataset.resources[0].modified == "2016-04-19T19:48:05.433640"
 
 
+def test_harvested_legacy_package_dates_and_coverage() -> None:
+    # ckanext-dcat's full legacy package (synthetic upstream): harvest extras carry the dates
+    package = json.loads(fixture_bytes("synthetic_ckanext-dcat_full_ckan_dataset_legacy.json"))
+    dataset = map_package(package, "https://demo.ckan.org")
+    assert dataset.modified == "2012-05-10T21:04"
+    assert dataset.issued == "2012-05-10"
+    assert dataset.temporal == '["1982"]/["1986"]'
+    assert dataset.frequency == "notPlanned"
+    assert dataset.spatial is not None and dataset.spatial.startswith('{"type":"Polygon"')
+
+
 def test_private_and_deleted_are_counted(portal: PortalServer) -> None:
     raw = json.loads(fixture_bytes(Q_ALL))["result"]["results"][:3]
     raw[0]["private"] = True

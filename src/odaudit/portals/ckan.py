@@ -57,6 +57,8 @@ def _key(name: str) -> str:
 
 _FREQUENCY = ("frequen", "frecuen", "periodic", "accrual")
 _TEMPORAL = ("cobertura_temporal", "temporal_coverage", "temporal")
+_STARTS = ("from", "start", "inicio", "desde", "begin")
+_ENDS = ("to", "end", "fin", "hasta")
 _SPATIAL_TEXT = ("spatial_text", "cobertura_geo", "geografic", "espacial", "spatial")
 
 
@@ -83,11 +85,28 @@ def _pick(package: dict[str, Any], extras: dict[str, str], hints: tuple[str, ...
     return None
 
 
-def _extra(extras: dict[str, str], name: str) -> str | None:
-    for key, value in extras.items():
-        if key.strip().lower() == name and value.strip():
-            return value.strip()
+def _extra(extras: dict[str, str], *names: str) -> str | None:
+    for name in names:
+        for key, value in extras.items():
+            if _key(key) == name and value.strip():
+                return value.strip()
     return None
+
+
+def _temporal(package: dict[str, Any], extras: dict[str, str]) -> str | None:
+    """One coverage field, else a start/end pair joined ISO-style as "start/end"."""
+    fields = {_key(str(k)): text(v) for k, v in package.items() if isinstance(v, str | int)}
+    fields.update({_key(k): v.strip() for k, v in extras.items()})
+    for name in ("temporal", "cobertura_temporal", "temporal_coverage"):
+        if fields.get(name):
+            return fields[name]
+    start = next(
+        (v for k, v in fields.items() if "temporal" in k and k.endswith(_STARTS) and v), ""
+    )
+    end = next((v for k, v in fields.items() if "temporal" in k and k.endswith(_ENDS) and v), "")
+    if start or end:
+        return f"{start}/{end}"
+    return _pick(package, extras, _TEMPORAL)
 
 
 def _names(value: Any, *fields: str) -> list[str]:
@@ -153,10 +172,11 @@ def map_package(package: dict[str, Any], base: str) -> Dataset:
         license_title=text(package.get("license_title")),
         license_url=text(package.get("license_url")),
         # a harvested (DCAT) record carries the publisher's dates; metadata_* is the copy's
-        issued=_extra(extras, "issued") or opt_text(package.get("metadata_created")),
-        modified=_extra(extras, "modified") or opt_text(package.get("metadata_modified")),
+        issued=_extra(extras, "issued", "dcat_issued") or opt_text(package.get("metadata_created")),
+        modified=_extra(extras, "modified", "dcat_modified")
+        or opt_text(package.get("metadata_modified")),
         frequency=_pick(package, extras, _FREQUENCY),
-        temporal=_pick(package, extras, _TEMPORAL),
+        temporal=_temporal(package, extras),
         spatial=_pick(package, extras, _SPATIAL_TEXT),
         conforms_to=conforms,
         resources=[_resource(r) for r in resources if isinstance(r, dict)]
