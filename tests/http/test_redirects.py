@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from tests.http.conftest import Run, Settings
 from tests.http.hostile import CSV, CountingServer
 
-from odaudit.http import FetchError
+from odaudit.http import AddressPolicy, Fetcher, FetchError
 from odaudit.models import ProbeOutcome
 
 
@@ -65,3 +67,18 @@ def test_redirect_to_file_scheme_is_refused(run: Run) -> None:
     probe, _ = run(lambda f: f.probe(run.url("/to-file")))
     assert probe.outcome is ProbeOutcome.REFUSED
     assert "file" in probe.error
+
+
+def test_caller_headers_do_not_follow_a_cross_origin_redirect(
+    hostile: CountingServer, forbidden: CountingServer
+) -> None:
+    async def main() -> None:
+        policy = AddressPolicy([hostile.base, forbidden.base])  # both allowed here
+        async with Fetcher(Settings(), policy) as fetcher:
+            token = {"X-App-Token": "secret"}
+            await fetcher.get(f"{hostile.base}/chain/1", headers=token)
+            await fetcher.get(f"{hostile.base}/to-other-port", headers=token)
+
+    asyncio.run(main())
+    assert [h.get("X-App-Token") for _, _, h in hostile.requests] == ["secret"] * 3
+    assert [h.get("X-App-Token") for _, _, h in forbidden.requests] == [None]

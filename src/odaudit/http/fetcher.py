@@ -328,8 +328,11 @@ class Fetcher:
             target = self._next_hop(current, answer, seen, redirects)
             redirects.append(target)
             seen.add(target)
-            hop_method = method  # only GET and HEAD are ever sent, so 301/302/303 keep them
-            request = self._request(hop_method, target, None, headers)
+            if headers and _origin(request.url) != _origin(httpx.URL(target)):
+                # a caller's headers (API tokens) are for the origin asked, not wherever it points
+                headers = {k: v for k, v in headers.items() if k.lower() == "range"}
+            # only GET and HEAD are ever sent, so 301/302/303 keep the method
+            request = self._request(method, target, None, headers)
 
     def _next_hop(self, current: str, location: str, seen: set[str], redirects: list[str]) -> str:
         try:
@@ -417,6 +420,10 @@ class Fetcher:
             raise FetchError(ProbeOutcome.NETWORK_ERROR, answer.url, str(exc)) from None
         answer.body = b"".join(chunks)
         answer.size = size
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
 
 
 def _scheme(url: str) -> str:
