@@ -146,6 +146,20 @@ def test_ods_falls_back_to_v1_search(portal: PortalServer) -> None:
     assert by_id["test-shp-limit"].extras["records_count"] == "50001"
 
 
+def test_ods_real_v1_search_envelope(portal: PortalServer) -> None:
+    # this udata-ods file is itself a v1 search answer (nhits + datasets)
+    portal.route(V21, Reply(404, b"{}"))
+    name = "ods-v1_dataset_etalab-sandbox_no-data.json"
+    portal.route(V1, lambda q: Reply(200, fixture_bytes(name) if q["start"] == "0" else b"{}"))
+    report = DiscoveryReport()
+    datasets = discover(Source(type="opendatasoft", url=portal.base_url), report)
+    assert [d.id for d in datasets] == ["test-attachments", "test-empty"]
+    assert datasets[0].keywords == ["keyword1"]
+    assert datasets[0].themes == ["Spatial planning, Town planning, Buildings, Equipment, Housing"]
+    assert all(r.format != "CSV" for d in datasets for r in d.resources)  # no records to export
+    assert report.api_calls == 2  # nhits 2 reached: no further page
+
+
 def test_ods_v21_catalog(portal: PortalServer) -> None:
     results = [  # synthetic v2.1 answer (no real capture exists, see PROVENANCE.md)
         {

@@ -105,7 +105,10 @@ def map_ods_dataset(raw: dict[str, Any], root: str, version: str) -> Dataset:
         contact_name=text(metas.get("contact_name")) or text(metas.get("creator")),
         contact_email=text(metas.get("contact_email")),
         keywords=as_list(metas.get("keyword")),
-        themes=as_list(metas.get("theme")),
+        # ODS theme names contain commas ("Spatial planning, Town planning, ..."): never split
+        themes=[text(metas["theme"])]
+        if isinstance(metas.get("theme"), str)
+        else as_list(metas.get("theme")),
         license_id=lic,
         license_title=lic,
         license_url=text(metas.get("license_url")),
