@@ -10,7 +10,7 @@ from typing import Any
 
 from odaudit.models import Dataset, Resource
 from odaudit.portals.base import DiscoveryReport, PortalError
-from odaudit.portals.values import as_int, as_list, opt_text, text, to_extra
+from odaudit.portals.values import as_int, as_list, as_names, opt_text, text, to_extra
 
 __all__ = ["json_datasets", "map_dataset"]
 
@@ -83,9 +83,8 @@ def map_dataset(raw: dict[str, Any], catalog_url: str) -> Dataset:
     publisher = _publisher_name(raw.get("publisher"))
     contact_name, contact_email, contact_url = _contact(raw.get("contactPoint"))
     license_id, license_title, license_url = _license(raw.get("license"))
-    themes = as_list(raw.get("theme")) + [
-        t for t in as_list(raw.get("superTheme")) if t not in as_list(raw.get("theme"))
-    ]
+    themes = as_names(raw.get("theme"))
+    themes += [t for t in as_names(raw.get("superTheme")) if t not in themes]
     extras = {k: to_extra(v) for k, v in raw.items() if k not in _MAPPED and v is not None}
     if raw.get("superTheme") is not None:
         extras["superTheme"] = to_extra(raw.get("superTheme"))

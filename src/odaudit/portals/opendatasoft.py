@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 from odaudit.models import Dataset, Resource, Source
 from odaudit.portals.base import DiscoveryReport, JsonFetcher, PortalError
 from odaudit.portals.fetching import fetch_json
-from odaudit.portals.values import as_int, as_list, opt_text, text, to_extra
+from odaudit.portals.values import as_int, as_list, as_names, opt_text, text, to_extra
 
 __all__ = ["OpenDataSoftAdapter", "map_ods_dataset"]
 
@@ -105,10 +105,7 @@ def map_ods_dataset(raw: dict[str, Any], root: str, version: str) -> Dataset:
         contact_name=text(metas.get("contact_name")) or text(metas.get("creator")),
         contact_email=text(metas.get("contact_email")),
         keywords=as_list(metas.get("keyword")),
-        # ODS theme names contain commas ("Spatial planning, Town planning, ..."): never split
-        themes=[text(metas["theme"])]
-        if isinstance(metas.get("theme"), str)
-        else as_list(metas.get("theme")),
+        themes=as_names(metas.get("theme")),  # "Spatial planning, Town planning, ..." is one
         license_id=lic,
         license_title=lic,
         license_url=text(metas.get("license_url")),

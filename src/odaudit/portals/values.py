@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["as_int", "as_list", "opt_text", "text", "to_extra"]
+__all__ = ["as_int", "as_list", "as_names", "opt_text", "text", "to_extra"]
 
 _DIGITS = re.compile(r"^\s*\d+\s*$")
 
@@ -46,6 +46,13 @@ def as_list(value: Any) -> list[str]:
         return [t for t in (text(item) for item in value) if t]
     single = text(value)
     return [single] if single else []
+
+
+def as_names(value: Any) -> list[str]:
+    """Like `as_list`, but a lone string is one name: theme titles contain commas."""
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    return as_list(value)
 
 
 def as_int(value: Any) -> int | None:
