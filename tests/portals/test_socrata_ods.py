@@ -98,6 +98,13 @@ def test_socrata_missing_views_are_problems_not_failures(portal: PortalServer) -
     assert sum(p.startswith("/api/views/") for p, _ in portal.log) == 3
 
 
+def test_socrata_domain_option_filters_the_catalog(portal: PortalServer) -> None:
+    portal.route(CATALOG, socrata_pages(fixture_bytes(SOCRATA)))
+    source = Source(type="socrata", url=portal.base_url, options={"domain": "data.ny.gov"})
+    assert len(discover(source)) == 7
+    assert portal.calls(CATALOG)[0]["domains"] == "data.ny.gov"
+
+
 def test_socrata_not_a_catalog(portal: PortalServer) -> None:
     portal.route(CATALOG, Reply(200, b'{"error": "nope"}'))
     with pytest.raises(PortalError) as err:

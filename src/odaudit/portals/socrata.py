@@ -1,6 +1,6 @@
 """Socrata adapter: the Discovery API catalogue, enriched by per-view metadata.
 
-`/api/catalog/v1?domains=<host>&limit&offset` is paged by `resultSetSize`; each
+`/api/catalog/v1?domains=<host or options['domain']>&limit&offset` is paged by `resultSetSize`; each
 tabular view gets its CSV and JSON export links as resources. `/api/views/<id>.json`
 adds the licence, the data update time and the columns when the portal serves it.
 """
@@ -136,7 +136,7 @@ class SocrataAdapter:
     ) -> AsyncIterator[Dataset]:
         origin, host = _origin(source.url)
         catalog = text(source.options.get("catalog_url")) or f"{origin}/api/catalog/v1"
-        domains = text(source.options.get("domains")) or host
+        domains = text(source.options.get("domain")) or text(source.options.get("domains")) or host
         limit = as_int(source.options.get("rows")) or _DEFAULT_LIMIT
         views = source.options.get("views", True) is not False
         view_failures = 0
