@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from odaudit.models import Finding, Severity
+from odaudit.models import Severity
 from odaudit.store.view import InstitutionView
 
 __all__ = ["WorkItem", "build_worklist", "compact_evidence"]
@@ -21,6 +21,8 @@ __all__ = ["WorkItem", "build_worklist", "compact_evidence"]
 class RuleInfo(Protocol):
     @property
     def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
     @property
     def title(self) -> str: ...
     @property
@@ -35,11 +37,12 @@ class WorkItem:
     dataset_id: str | None
     dataset_title: str
     message: str  # the first occurrence's message
-    evidence: str  # compact "key=value" facts of the first occurrence
+    evidence: str  # compact "key=value" facts of the first occurrence ("" until summarised)
     fix: str
     count: int = 1
     weight: float = 0.0
     resources: list[str] = field(default_factory=list)
+    raw_evidence: object = None  # the first occurrence's evidence as stored
 
     @property
     def impact(self) -> tuple[int, float]:
@@ -64,28 +67,41 @@ def build_worklist(
     institution: InstitutionView,
     rules: Iterable[RuleInfo] = (),
     weights: Mapping[str, float] | None = None,
+    *,
+    summarise: bool = True,
 ) -> list[WorkItem]:
-    """Group `institution`'s findings by (rule, dataset) and sort them by impact."""
+    """Group `institution`'s findings into jobs and sort them by impact.
+
+    Findings about resources collapse into one item per (rule, dataset) with a count;
+    dataset- and institution-level findings stay apart when their messages differ (two
+    missing key datasets are two jobs, not one). With `summarise`, each item's evidence
+    is condensed to one line; otherwise only `raw_evidence` is set (the report formats it).
+    """
     info = {r.code: r for r in rules}
     titles = {d.dataset.id: d.dataset.title for d in institution.datasets}
-    items: dict[tuple[str, str | None], WorkItem] = {}
-    for f in _ordered(institution.all_findings()):
-        key = (f.code, f.dataset_id)
+    items: dict[tuple[str, str | None, str | None], WorkItem] = {}
+    ordered = sorted(
+        institution.all_findings(),
+        key=lambda f: (f.code, f.dataset_id or "", f.resource_url or "", f.message),
+    )
+    for f in ordered:
+        key = (f.code, f.dataset_id, None if f.resource_url else f.message)
         item = items.get(key)
         if item is None:
             rule = info.get(f.code)
-            weight = (weights or {}).get(f.code, rule.weight if rule else 0.0)
+            weight = (weights or {}).get(f.code, float(rule.weight) if rule else 0.0)
             items[key] = WorkItem(
                 code=f.code,
-                title=rule.title if rule else f.code,
+                title=(rule.title or rule.name) if rule else f.code,
                 severity=f.severity,
                 dataset_id=f.dataset_id,
                 dataset_title=titles.get(f.dataset_id or "", ""),
                 message=f.message,
-                evidence=compact_evidence(f.evidence),
+                evidence=compact_evidence(f.evidence) if summarise else "",
                 fix=f.fix,
                 weight=float(weight),
                 resources=[f.resource_url] if f.resource_url else [],
+                raw_evidence=f.evidence,
             )
             continue
         item.count += 1
@@ -96,7 +112,3 @@ def build_worklist(
     return sorted(
         items.values(), key=lambda i: (-i.impact[0], -i.impact[1], i.code, i.dataset_title)
     )
-
-
-def _ordered(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (f.code, f.dataset_id or "", f.resource_url or ""))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from tests.report.report_runs import FakeRule
 
+from odaudit import fileio
 from odaudit.report import render as render_module
 from odaudit.report import render_html, render_markdown, write_report
 from odaudit.store.view import RunView
@@ -59,7 +60,7 @@ def test_failed_write_leaves_no_temporary_file(
     def no_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(render_module.os, "replace", no_replace)
+    monkeypatch.setattr(fileio.os, "replace", no_replace)
     with pytest.raises(OSError):
         write_report(run, rules, tmp_path)
     assert list(tmp_path.iterdir()) == []

@@ -194,7 +194,12 @@ def test_migrations_are_recorded_once(tmp_path: Path) -> None:
     Store.open(path).close()
     Store.open(path).close()
     names = sqlite3.connect(path).execute("SELECT name FROM migrations").fetchall()
-    assert [n for (n,) in sorted(names)][:4] == ["0001_initial", "0002_baselines", "0003_http_cache", "0004_tables"]
+    assert [n for (n,) in sorted(names)][:4] == [
+        "0001_initial",
+        "0002_baselines",
+        "0003_http_cache",
+        "0004_tables",
+    ]
 
 
 def test_http_cache_keeps_only_successes(tmp_path: Path) -> None:
@@ -223,3 +228,25 @@ def test_failure_streak_counts_consecutive_failed_runs(tmp_path: Path) -> None:
         assert store.failure_streak(url, before_run=4) == 1
         assert store.failure_streak(url, before_run=3) == 0
         assert store.failure_streak("http://never/seen") == 0
+
+
+def test_run_keeps_its_own_scorecard_and_history(tmp_path: Path) -> None:
+    def card(name: str, h: str, score: float) -> ScoreCard:
+        inst = InstitutionScore("MINFIN", "F", {}, score, None, score, "b", 1)
+        return ScoreCard(name, "1", h, score, "b", [inst], [])
+
+    with Store.open(tmp_path / "s.sqlite") as store:
+        ids = []
+        for score in (40.0, 55.0):
+            run_id = store.start_run(
+                RunManifest(rules_sha256="own", methodology_name="odaudit Guatemala"), {}
+            )
+            store.save_scores(run_id, card("odaudit Guatemala", "own", score))
+            store.finish_run(run_id)
+            ids.append(run_id)
+        store.save_scores(ids[1], card("mqa", "preset", 300.0))  # a preset scored later
+        view = store.load_run(ids[1])
+        assert view.scorecard is not None and view.scorecard.rules_hash == "own"
+        history = store.history(ids[1])
+        assert [score for _, score in history["MINFIN"]] == [40.0, 55.0]
+        assert [score for _, score in store.history(ids[0])["MINFIN"]] == [40.0]

@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
             single = RunView(view.manifest, view.methodology, [inst_view], view.scorecard)
             text = (render_markdown if fmt == "md" else render_html)(single, rules_list)
         if output:
-            from odaudit.outputs import atomic_write_text
+            from odaudit.fileio import atomic_write_text
 
             atomic_write_text(output, text)
             err.print(f"wrote {output}")

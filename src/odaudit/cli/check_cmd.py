@@ -55,8 +55,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fail (exit 1) when the run breaches thresholds or regresses against the baseline."""
         from odaudit.compare import Gate, diff_runs, evaluate_gate
+        from odaudit.fileio import atomic_write_text
         from odaudit.gate_output import FORMATS, render_gate
-        from odaudit.outputs import atomic_write_text
 
         if fmt not in FORMATS:
             err.print(f"[bold red]error:[/] --format must be one of {', '.join(FORMATS)}")

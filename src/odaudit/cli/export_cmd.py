@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         """Export scores: CSV (one row per institution, dataset, dimension score or finding),
         the whole run as JSON, or a Frictionless Data Package (CSV files + datapackage.json)."""
         from odaudit.export import LEVELS, export_csv, export_datapackage, export_json
-        from odaudit.outputs import atomic_write_text
+        from odaudit.fileio import atomic_write_text
         from odaudit.store import Store, StoreError
 
         if fmt not in ("csv", "json", "datapackage"):

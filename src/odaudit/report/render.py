@@ -8,14 +8,13 @@ text that skips escaping.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from odaudit.fileio import atomic_write_text
 from odaudit.report.context import build_context
 from odaudit.report.i18n import Formatter, translations
 from odaudit.report.model import Link, ReportContext, RuleInfo
@@ -92,22 +91,6 @@ def render_html(
     return _render("html", "report.html.j2", context)
 
 
-def _atomic_write(path: Path, text: str) -> Path:
-    # mkstemp creates the file 0600; a published report must stay readable by others,
-    # so it takes the mode of the file it replaces, or rw-r--r--.
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_report(
     view: RunView,
     rules: Sequence[RuleInfo],
@@ -126,6 +109,6 @@ def write_report(
     html = _render("html", "report.html.j2", context)
     out_dir.mkdir(parents=True, exist_ok=True)
     return [
-        _atomic_write(out_dir / "index.md", markdown),
-        _atomic_write(out_dir / "index.html", html),
+        atomic_write_text(out_dir / "index.md", markdown),
+        atomic_write_text(out_dir / "index.html", html),
     ]

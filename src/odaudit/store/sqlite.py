@@ -788,8 +788,31 @@ class Store:
             manifest=manifest,
             methodology=self.load_methodology(run_id),
             institutions=institutions,
-            scorecard=self.load_scorecard(run_id) if with_scores else None,
+            scorecard=self._own_scorecard(run_id, manifest) if with_scores else None,
         )
+
+    def _own_scorecard(self, run_id: int, manifest: RunManifest) -> ScoreCard | None:
+        """The run's score under its own methodology (a preset scored later does not replace it)."""
+        own = self.load_scorecard(run_id, rules_hash=manifest.rules_sha256)
+        return own if own is not None else self.load_scorecard(run_id)
+
+    def history(self, run_id: int) -> dict[str, list[tuple[str, float]]]:
+        """Each institution's score in the complete runs up to `run_id` scored under the same
+        methodology name, oldest first, labelled by the run's UTC date."""
+        manifest = self.load_manifest(run_id)
+        out: dict[str, list[tuple[str, float]]] = {}
+        for other in self.list_runs():
+            if other.run_id > run_id or (other.status != "complete" and other.run_id != run_id):
+                continue
+            if other.methodology_name != manifest.methodology_name:
+                continue
+            card = self._own_scorecard(other.run_id, other)
+            if card is None:
+                continue
+            label = (other.finished_at or other.started_at)[:10]
+            for inst in card.institutions:
+                out.setdefault(inst.code, []).append((label, inst.score))
+        return out
 
 
 def _manifest(data: dict[str, Any]) -> RunManifest:
