@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 
 __all__ = ["Slots"]
 
@@ -42,17 +41,36 @@ class Slots:
             self._hosts[host] = state
         return state
 
-    @asynccontextmanager
-    async def hold(self, host: str) -> AsyncIterator[None]:
+    def hold(self, host: str) -> _Hold:
         """One request's slot; the host slot is taken first so a busy host does not hog global slots."""
-        state = self._host(host)
-        async with state.gate:
+        return _Hold(self, self._host(host))
+
+
+class _Hold:
+    """`async with slots.hold(host)`; a plain class because it sits on every request's path."""
+
+    __slots__ = ("_host", "_slots")
+
+    def __init__(self, slots: Slots, host: _Host) -> None:
+        self._slots = slots
+        self._host = host
+
+    async def __aenter__(self) -> None:
+        state = self._host
+        await state.gate.acquire()
+        try:
             if state.interval > 0:
                 async with state.lock:
                     loop = asyncio.get_running_loop()
                     wait = state.next_start - loop.time()
                     if wait > 0:
-                        await self._sleep(wait)
+                        await self._slots._sleep(wait)
                     state.next_start = loop.time() + state.interval
-            async with self._global:
-                yield
+            await self._slots._global.acquire()
+        except BaseException:
+            state.gate.release()
+            raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._slots._global.release()
+        self._host.gate.release()

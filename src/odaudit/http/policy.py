@@ -128,14 +128,18 @@ class AddressPolicy:
 
     async def check(self, url: str) -> str | None:
         """None when `url` may be fetched, else a short reason."""
-        scheme = urlsplit(url.strip()).scheme.lower()
-        if scheme not in _DEFAULT_PORTS:
-            return f"scheme {scheme or '(none)'!r} is not http or https"
         try:
-            _, host, port = origin = origin_of(url)
+            parts = urlsplit(url.strip())
+            scheme = parts.scheme.lower()
+            if scheme not in _DEFAULT_PORTS:
+                return f"scheme {scheme or '(none)'!r} is not http or https"
+            host = (parts.hostname or "").rstrip(".")
+            port = parts.port or _DEFAULT_PORTS[scheme]
         except ValueError as exc:
             return f"unusable URL: {exc}"
-        if origin in self._allowed:
+        if not host:
+            return "unusable URL: no host"
+        if (scheme, host, port) in self._allowed:
             return None
         key = (host, port)
         if key in self._by_host:
