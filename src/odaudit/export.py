@@ -247,7 +247,7 @@ def _schema(level: str) -> dict[str, Any]:
 
 def export_datapackage(view: RunView, out_dir: Path) -> Path:
     """A Frictionless Data Package: one CSV per level and a `datapackage.json` describing them."""
-    from odaudit.outputs import atomic_write_text
+    from odaudit.fileio import atomic_write_text
 
     out_dir.mkdir(parents=True, exist_ok=True)
     resources = []
