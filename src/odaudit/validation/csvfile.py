@@ -13,15 +13,16 @@ import io
 import itertools
 import multiprocessing
 import os
-from collections.abc import Iterator
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from odaudit.validation.scan import Partial, Scanner, ScanPlan
 
 __all__ = ["PARALLEL_MIN_BYTES", "parse_sample", "scan_csv", "sniff_delimiter", "split_points"]
 
-BLOCK = 4 << 20
+BLOCK = 1 << 20
 CHUNK_ROWS = 20_000
 PARALLEL_MIN_BYTES = 16 << 20
 _DELIMITERS = (",", ";", "\t", "|")
@@ -62,28 +63,36 @@ def parse_sample(text: str, delimiter: str, max_rows: int = 2000) -> tuple[list[
     return rows, ""
 
 
-def _blocks(
-    raw: io.BufferedReader, length: int, encoding: str, out: Partial
-) -> Iterator[io.StringIO]:
-    """Decoded blocks of whole lines of ``length`` bytes of ``raw``; iterate them for lines."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    carry = ""
-    left = length
-    while left > 0:
-        block = raw.read(min(BLOCK, left))
-        if not block:
-            break
-        left -= len(block)
-        text = carry + decoder.decode(block, final=left <= 0)
-        out.decode_errors += text.count("\ufffd") - carry.count("\ufffd")
-        cut = text.rfind("\n") + 1
-        if cut == 0 and len(text) > 4 * BLOCK:
-            cut = len(text)  # no line feed at all (old Mac line ends): give up on alignment
-        carry = text[cut:]
-        yield io.StringIO(text[:cut], newline="")
-    carry += decoder.decode(b"", final=True)
-    if carry:
-        yield io.StringIO(carry, newline="")
+class _Range(io.RawIOBase):
+    """The bytes [start, end) of an open file, as a raw stream (one part of a split file)."""
+
+    def __init__(self, f: io.RawIOBase, start: int, end: int) -> None:
+        super().__init__()
+        self._f = f
+        f.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        n = self._f.readinto(memoryview(buffer)[: min(len(buffer), self._left)])
+        self._left -= n or 0
+        return n or 0
+
+
+def _count_decode_errors(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _errors.count = getattr(_errors, "count", 0) + (exc.end - exc.start)
+    return "\ufffd", exc.end
+
+
+# Bytes the encoding cannot decode become U+FFFD and are counted, per thread.
+_errors = threading.local()
+codecs.register_error("odaudit.count", _count_decode_errors)
 
 
 def _scan_range(
@@ -98,12 +107,15 @@ def _scan_range(
     max_rows: int | None,
 ) -> Partial:
     scanner = Scanner(plan)
-    with open(path, "rb") as raw:
-        raw.seek(start)
-        reader = csv.reader(
-            itertools.chain.from_iterable(_blocks(raw, end - start, encoding, scanner.result)),
-            delimiter=delimiter,
+    _errors.count = 0
+    with open(path, "rb", buffering=0) as raw:
+        text = io.TextIOWrapper(
+            io.BufferedReader(_Range(raw, start, end), BLOCK),
+            encoding=encoding,
+            errors="odaudit.count",
+            newline="",
         )
+        reader = csv.reader(text, delimiter=delimiter)
         try:
             for _ in itertools.islice(reader, skip):
                 pass
@@ -119,6 +131,9 @@ def _scan_range(
             scanner.result.error = (
                 f"CSV syntax error near record {scanner.result.records + 1}: {exc}"
             )
+        except UnicodeError as exc:  # a decoder that fails in ways "replace" cannot cover
+            scanner.result.error = f"cannot decode as {encoding}: {exc}"
+    scanner.result.decode_errors += _errors.count
     return scanner.finish(last=last)
 
 
