@@ -85,8 +85,10 @@ async def detect(url: str, fetcher: JsonFetcher) -> str | None:
     ods_v1 = await _json(fetcher, f"{origin}/api/datasets/1.0/search", {"rows": 0})
     if isinstance(ods_v1, dict) and "nhits" in ods_v1:
         return "opendatasoft"
-    if _is_data_json(await _json(fetcher, f"{origin}/data.json")):
-        return "dcat"
+    here = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    for candidate in dict.fromkeys((f"{here}/data.json", f"{origin}/data.json")):
+        if _is_data_json(await _json(fetcher, candidate)):
+            return "dcat"
     if page is not None and "html" in page.content_type:
         parsed = parse_page(body_text(page.body), page.final_url or url)
         if any(section.links for section in parsed.sections):
