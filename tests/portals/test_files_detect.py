@@ -108,6 +108,9 @@ def test_detect_data_json(portal: PortalServer) -> None:
     portal.serve_file("/data.json", "us_project-open-data_v1.1_catalog-sample.json")
     assert run_detect(portal.base_url + "/data.json") == "dcat"
     assert run_detect(portal.base_url) == "dcat"  # found at {site}/data.json
+
+
+def test_detect_data_json_under_a_path(portal: PortalServer) -> None:
     portal.serve_file("/segeplan/data.json", "us_project-open-data_v1.1_catalog-sample.json")
     assert run_detect(portal.base_url + "/segeplan/") == "dcat"  # found at {url}/data.json
 
