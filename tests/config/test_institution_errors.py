@@ -176,3 +176,35 @@ def test_small_aliases_are_fine(write: Write) -> None:
     )
     config = load_institutions(write(text))
     assert config.institutions[1].key_datasets[0].id == "a"
+
+
+def test_adapter_options_are_typed_and_checked(write: Write) -> None:
+    good = write(
+        INST_OK
+        + "    sources:\n"
+        + "      - {type: ckan, url: 'https://d.gt', q: 'tags:presupuesto', fq: 'res_format:CSV'}\n"
+        + "      - {type: dcat, url: 'https://d.gt/catalog.ttl', format: turtle, max_pages: 5}\n"
+        + "      - {type: socrata, url: 'https://s.gt', views: false, rows: 50,"
+        + " catalog_url: 'https://api.us.socrata.com/api/catalog/v1'}\n"
+        + "      - {type: opendatasoft, url: 'https://o.gt', api: v1, rows: 20}\n"
+        + "      - {type: files, urls: ['https://f.gt/a.csv'], publisher: MINFIN}\n"
+    )
+    sources = load_institutions(good).institutions[0].sources
+    assert sources[0].options["q"] == "tags:presupuesto"
+    assert sources[1].options == {"format": "turtle", "max_pages": 5}
+    assert sources[2].options["views"] is False and sources[2].options["rows"] == 50
+    assert sources[3].options == {"api": "v1", "rows": 20}
+    assert sources[4].options["publisher"] == "MINFIN"
+
+
+def test_bad_adapter_options(write: Write) -> None:
+    path = write(
+        INST_OK
+        + "    sources:\n"
+        + "      - {type: dcat, url: 'https://d.gt', format: rdfxml}\n"
+        + "      - {type: opendatasoft, url: 'https://o.gt', api: v3}\n",
+    )
+    problems = problems_of(lambda: load_institutions(path))
+    messages = " | ".join(p.message for p in problems)
+    assert "format 'rdfxml' is not known" in messages
+    assert "api 'v3' is not known" in messages

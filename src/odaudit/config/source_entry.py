@@ -16,13 +16,15 @@ CONFIDENCE = ("verified-in-source", "inferred", "unknown")
 _SOURCE_COMMON = ("type", "url", "organization", "verified", "evidence", "confidence")
 #: Adapter-specific keys, kept in Source.options.
 _SOURCE_EXTRA: dict[str, tuple[str, ...]] = {
-    "ckan": ("rows", "group"),
-    "dcat": (),
+    "ckan": ("rows", "group", "q", "fq"),
+    "dcat": ("format", "max_pages"),
     "html": ("depth", "max_pages"),
-    "socrata": ("domain",),
-    "opendatasoft": ("domain",),
-    "files": ("urls", "datasets"),
+    "socrata": ("domain", "catalog_url", "views", "rows"),
+    "opendatasoft": ("domain", "api", "rows"),
+    "files": ("urls", "datasets", "publisher"),
 }
+_RDF_FORMATS = ("xml", "turtle", "json-ld", "nt", "n3")
+_ODS_APIS = ("v2.1", "v1")
 _FILES_DATASET = ("id", "title", "urls")
 
 
@@ -88,14 +90,31 @@ def read_source(doc: Doc, node: Node, owner: str) -> Source | None:
         confidence = ""
     if kind == "ckan":
         options["rows"] = f.integer("rows", 1000, minimum=1, maximum=1000)
-        if f.has("group"):
-            options["group"] = f.string("group", nonempty=True)
+        for key in ("group", "q", "fq"):
+            if f.has(key):
+                options[key] = f.string(key, nonempty=True)
+    elif kind == "dcat":
+        if f.has("format"):
+            options["format"] = _choice(doc, f, "format", _RDF_FORMATS)
+        options["max_pages"] = f.integer("max_pages", 50, minimum=1)
     elif kind == "html":
         options["depth"] = f.integer("depth", 1, minimum=0)
         options["max_pages"] = f.integer("max_pages", 50, minimum=1)
-    elif kind in ("socrata", "opendatasoft") and f.has("domain"):
-        options["domain"] = f.string("domain", nonempty=True)
+    elif kind in ("socrata", "opendatasoft"):
+        if f.has("domain"):
+            options["domain"] = f.string("domain", nonempty=True)
+        if f.has("rows"):
+            options["rows"] = f.integer("rows", 100, minimum=1)
+        if kind == "socrata":
+            if f.has("catalog_url"):
+                options["catalog_url"] = read_url(f, "catalog_url")
+            if f.has("views"):
+                options["views"] = f.boolean("views")
+        elif f.has("api"):
+            options["api"] = _choice(doc, f, "api", _ODS_APIS)
     elif kind == "files":
+        if f.has("publisher"):
+            options["publisher"] = f.string("publisher", nonempty=True)
         urls = _url_list(f, "urls")
         if not f.has("urls"):
             doc.add(
@@ -118,6 +137,17 @@ def read_source(doc: Doc, node: Node, owner: str) -> Source | None:
         confidence=confidence,
         line=line_of(node) or 0,
     )
+
+
+def _choice(doc: Doc, f: Fields, key: str, allowed: tuple[str, ...]) -> str:
+    value = f.string(key, nonempty=True)
+    if value and value not in allowed:
+        doc.add(
+            f.node_of(key),
+            f"{f.what}: {key} {value!r} is not known",
+            "use one of: " + ", ".join(allowed),
+        )
+    return value
 
 
 def _url_list(f: Fields, key: str) -> list[str]:
