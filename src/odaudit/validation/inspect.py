@@ -300,6 +300,25 @@ def _title_problem(report: TableReport) -> None:
         )
 
 
+def _grid_to_records(rows: list[list[str]], h: int) -> list[str]:
+    """Shape a sheet's grid like CSV records, in place; returns the header labels.
+
+    A grid has no missing cells: empty cells up to the header's last label are just
+    empty. Values to the right of the last label are extra cells, as in a CSV.
+    """
+    header = rows[h]
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1
+    for i in range(h + 1, len(rows)):
+        row = rows[i]
+        used = len(row)
+        while used > width and row[used - 1] == "":
+            used -= 1
+        rows[i] = row[:used] if used > width else row[:width] + [""] * (width - len(row))
+    return header[:width]
+
+
 def _inspect_sheet(report: TableReport, path: Path, max_rows: int | None, pd: bool) -> None:
     data = read_workbook(path, report.format)
     report.sheets = data.sheets
@@ -310,8 +329,8 @@ def _inspect_sheet(report: TableReport, path: Path, max_rows: int | None, pd: bo
         return
     h = find_header(rows[:_SAMPLE_ROWS])
     report.header_row = h + 1
-    report.labels = rows[h]
-    report.n_columns = len(rows[h])
+    report.labels = _grid_to_records(rows, h)
+    report.n_columns = len(report.labels)
     report.parseable = True
     plan = _plan(report.labels, rows[h + 1 : h + 1 + _SAMPLE_ROWS])
     part = _scan_rows(rows[h + 1 :], plan, max_rows)

@@ -19,8 +19,8 @@ from odaudit.validation.model import SheetInfo
 
 __all__ = ["SheetData", "read_workbook"]
 
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ODS_FORMULA = re.compile(rb"table:formula=")
+_FORMULA = (b"<f>", b"<f ", b"<f/>", b"<x:f>", b"<x:f ", b"<x:f/>")
+_ODS_FORMULA = (b"table:formula=",)
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]+\d+:)?([A-Z]+)(\d+)"')
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -44,10 +44,14 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+def _count(buf: bytes, needles: tuple[bytes, ...]) -> int:
+    return sum(buf.count(n) for n in needles)
+
+
 def _count_stream(
-    zf: zipfile.ZipFile, name: str, pattern: re.Pattern[bytes]
+    zf: zipfile.ZipFile, name: str, needles: tuple[bytes, ...]
 ) -> tuple[int, bytes, bytes]:
-    """Matches of ``pattern`` in a zip member, streamed; plus its first and last 64 KB."""
+    """Occurrences of ``needles`` in a zip member, streamed; plus its first and last 64 KB."""
     count = 0
     head = b""
     tail = b""
@@ -57,11 +61,10 @@ def _count_stream(
             if not head:
                 head = block[:65536]
             last = (last + block)[-65536:]
-            buf = tail + block
-            limit = len(buf) - 16
-            count += sum(1 for m in pattern.finditer(buf) if m.start() < limit)
-            tail = buf[limit:] if limit > 0 else buf
-    count += len(pattern.findall(tail))
+            # A needle cut by the block boundary is counted in tail + block; one that
+            # lies wholly in the tail was counted with the previous block.
+            count += _count(tail + block, needles) - _count(tail, needles)
+            tail = block[-16:]
     return count, head, last
 
 
@@ -121,17 +124,10 @@ def _xml_facts(path: Path, fmt: str, sheets: dict[str, SheetInfo]) -> dict[str, 
 
 
 def _cells(row: list[object]) -> list[str]:
-    return ["" if v is None else v if isinstance(v, str) else _text(v) for v in row]
-
-
-def _text(v: object) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    if hasattr(v, "isoformat"):
-        return str(v.isoformat())
-    return str(v)
+    # calamine gives "" for empty cells; str() in C keeps strings, and writes numbers as
+    # "12.0" (Excel stores every number as a float, so such columns type as "number"),
+    # booleans as "True", dates and datetimes in ISO form.
+    return list(map(str, row))
 
 
 def _used_rows(rows: list[list[object]]) -> int:
