@@ -86,3 +86,11 @@ def test_max_rows_stops_early(tmp_path: Path) -> None:
     path.write_bytes(b"n\n" + b"".join(b"%d\n" % i for i in range(1000)))
     r = inspect_table(path, max_rows=100)
     assert r.truncated and r.n_rows == 100
+
+
+def test_tab_separated_is_tsv(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("a\tb\tc\n1\t2\t3\n4\t5\n", encoding="utf-8")
+    r = inspect_table(path)
+    assert r.format == "tsv" and r.delimiter == "\t"
+    assert r.problem("missing-cell").rows == [3]  # type: ignore[union-attr]

@@ -107,3 +107,10 @@ def test_mineduc_phone_column_is_counted() -> None:
     by_col = {c.column: c for c in scan_personal_data(r).columns}
     assert set(by_col) == {"TELEFONO"}
     assert 100 < by_col["TELEFONO"].phone <= 135
+
+
+def test_scan_personal_data_accepts_a_path(tmp_path: Path) -> None:
+    rows = [[str(i), f"usuario{i}@correo.gob.gt"] for i in range(10)]
+    path = _write(tmp_path / "mails.csv", ["n", "contacto"], rows)
+    pd = scan_personal_data(path)
+    assert pd.totals()["email"] == 10

@@ -6,6 +6,8 @@ structure, type errors, null markers, footers, formulas, problems) with a
 The DV and PD rules wrap it; it never raises on file contents.
 """
 
+from pathlib import Path
+
 from odaudit.validation.inspect import inspect_table
 from odaudit.validation.model import (
     ColumnIssue,
@@ -31,6 +33,10 @@ __all__ = [
 ]
 
 
-def scan_personal_data(report: TableReport) -> PersonalDataReport:
-    """The personal-data part of an inspection (empty when the table was not parsed)."""
+def scan_personal_data(source: TableReport | Path | str) -> PersonalDataReport:
+    """Personal identifiers in a table: from an inspection already made, or a file path.
+
+    Empty when the table could not be parsed.
+    """
+    report = source if isinstance(source, TableReport) else inspect_table(Path(source))
     return report.personal_data or PersonalDataReport()

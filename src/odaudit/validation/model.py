@@ -33,7 +33,9 @@ class TableProblem:
     # | empty-column | not-parseable | empty-table
     message: str
     count: int = 1
-    rows: list[int] = field(default_factory=list)  # 1-based record numbers in the file/sheet
+    # 1-based record numbers, the header's and the title rows' included (frictionless's
+    # rowNumber); the same as line numbers unless a quoted field spans lines. Sheets: row.
+    rows: list[int] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
