@@ -171,6 +171,14 @@ def to_other_port(h: Handler) -> None:
     h.redirect(f"http://127.0.0.1:{h.server.other_port}/secret")
 
 
+def bad_location(h: Handler) -> None:
+    h.redirect("http://[::1")
+
+
+def scheme_relative(h: Handler) -> None:
+    h.redirect(f"//127.0.0.1:{h.server.other_port}/secret")
+
+
 def to_file(h: Handler) -> None:
     h.redirect("file:///etc/passwd")
 
@@ -285,6 +293,8 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/to-metadata": to_metadata,
     "/to-other-port": to_other_port,
     "/to-file": to_file,
+    "/bad-location": bad_location,
+    "/scheme-relative": scheme_relative,
     "/drip.csv": drip,
     "/hang.csv": hang,
     "/bomb.csv": bomb,

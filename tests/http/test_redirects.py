@@ -82,3 +82,15 @@ def test_caller_headers_do_not_follow_a_cross_origin_redirect(
     asyncio.run(main())
     assert [h.get("X-App-Token") for _, _, h in hostile.requests] == ["secret"] * 3
     assert [h.get("X-App-Token") for _, _, h in forbidden.requests] == [None]
+
+
+def test_unparseable_location_is_a_value(run: Run) -> None:
+    probe, _ = run(lambda f: f.probe(run.url("/bad-location")))
+    assert probe.outcome is ProbeOutcome.INVALID_URL
+    assert "redirect" in probe.error
+
+
+def test_scheme_relative_location_is_checked_too(run: Run, forbidden: CountingServer) -> None:
+    probe, _ = run(lambda f: f.probe(run.url("/scheme-relative")))
+    assert probe.outcome is ProbeOutcome.REFUSED
+    assert forbidden.connections == 0
