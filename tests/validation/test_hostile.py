@@ -69,8 +69,9 @@ def test_truncated_download_ends_with_a_missing_cell(tmp_path: Path) -> None:
 def test_unterminated_quote_and_nul_bytes(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     path.write_bytes(b'a,b\n1,"open\n2,x\x00y\n3,4\n')
-    r = inspect_table(path)  # must not raise, whatever it concludes
-    assert r.to_dict()["path"] == str(path)
+    r = inspect_table(path)
+    assert r.parseable  # one stray NUL does not make a CSV binary
+    assert r.n_rows == 1  # the open quote swallows the rest of the file, as csv readers do
 
 
 def test_oversized_field_is_a_value_not_a_crash(tmp_path: Path) -> None:

@@ -35,8 +35,10 @@ def detect_format(head: bytes, path_bytes: bytes | None = None) -> tuple[str, st
         return "unknown", "XML document, not a table"
     if start.startswith((b"{", b"[")):
         return "unknown", "JSON document, not a table"
-    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in head[:4096]:
-        return "unknown", "binary file, not a table"
+    window = head[:4096]
+    nuls = window.count(b"\x00")
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and nuls > max(1, len(window) // 100):
+        return "unknown", "binary file, not a table"  # a stray NUL in a CSV is not enough
     return "csv", ""
 
 
