@@ -114,3 +114,10 @@ def test_scan_personal_data_accepts_a_path(tmp_path: Path) -> None:
     path = _write(tmp_path / "mails.csv", ["n", "contacto"], rows)
     pd = scan_personal_data(path)
     assert pd.totals()["email"] == 10
+
+
+def test_emails_first_appearing_after_the_sample_are_counted(tmp_path: Path) -> None:
+    rows = [[str(i), "sin dato"] for i in range(5000)]
+    rows += [[str(i), f"alguien{i}@ejemplo.gt"] for i in range(5000, 5007)]
+    path = _write(tmp_path / "late.csv", ["n", "observaciones"], rows)
+    assert scan_personal_data(path).totals()["email"] == 7
