@@ -132,9 +132,12 @@ def test_methodology_and_manifest(run: RunView, rules: list[FakeRule]) -> None:
     assert "\\(60%\\)" in meth and "\\(40%\\)" in meth and "cuenta 50%" in meth
     assert "| Disponibilidad | 30% |" in meth
     assert "| bueno | 70 |" in meth
-    assert (
-        "| LI001 | Sin licencia | Licencia | Error | 50 | El conjunto no declara licencia. |"
-        in meth
+    # rule summaries are written in English: the Spanish table shows the Spanish title only
+    assert "| LI001 | Sin licencia | Licencia | Error | 50 |\n" in meth
+    assert "Qué verifica" not in meth and "El conjunto no declara licencia." not in meth
+    english = _section(render_markdown(run, rules, lang="en"), "## Methodology")
+    assert "| LI001 | Sin licencia | Licence | Error | 50 | El conjunto no declara licencia. |" in (
+        english
     )
     assert "| DV001 | Filas irregulares (desactivada) |" in meth  # ignored by the methodology
     manifest = _section(md, "## Datos de la ejecución")

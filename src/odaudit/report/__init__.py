@@ -5,11 +5,13 @@ one context (`build_context`), so they always say the same thing.
 """
 
 from odaudit.report.context import build_context
+from odaudit.report.edition import EditionScores
 from odaudit.report.model import ReportContext, RuleInfo
 from odaudit.report.render import render_html, render_markdown, write_report
 from odaudit.report.safety import md_escape, safe_url
 
 __all__ = [
+    "EditionScores",
     "ReportContext",
     "RuleInfo",
     "build_context",

@@ -12,10 +12,13 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from odaudit.models import DIMENSIONS, DatasetScore, InstitutionScore, Severity
+from odaudit.report.changes import build_changes
+from odaudit.report.edition import EditionScores, build_edition
 from odaudit.report.i18n import (
     BAND_LABELS,
     COVERAGE_LABELS,
     DIMENSION_LABELS,
+    INDICATOR_LABELS,
     REPORT_TITLE,
     RUN_STATUS_LABELS,
     SEVERITY_LABELS,
@@ -27,6 +30,7 @@ from odaudit.report.methodology import DEFAULT_BANDS, MethodologySnapshot, read_
 from odaudit.report.model import (
     BandRow,
     Cell,
+    Change,
     CoverageRow,
     DatasetRow,
     DimensionColumn,
@@ -69,6 +73,8 @@ def _best_and_worst(scored: Sequence[DatasetRow]) -> tuple[list[DatasetRow], lis
 def _dimension_label(builder: _Builder, key: str) -> str:
     if key in DIMENSION_LABELS:
         return builder.label(DIMENSION_LABELS, key)
+    if key in INDICATOR_LABELS:
+        return builder.label(INDICATOR_LABELS, key)
     return plain_text(key.replace("_", " "))
 
 
@@ -81,8 +87,12 @@ class _Builder:
         rules: Sequence[RuleInfo],
         lang: str,
         history: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+        previous: RunView | None = None,
+        edition: EditionScores | None = None,
     ) -> None:
         self.view = view
+        self.previous = previous
+        self.edition = edition
         self.history = history or {}
         self.lang = lang
         self.gettext: Callable[[str], str] = translations(lang).gettext
@@ -409,7 +419,8 @@ class _Builder:
                     severity=severity,
                     severity_label=self.label(SEVERITY_LABELS, severity),
                     weight=self.fmt.number(weight, 0 if float(weight).is_integer() else 1),
-                    summary=plain_text(rule.summary),
+                    # Summaries are written in English; Spanish readers get the title only.
+                    summary=plain_text(rule.summary) if self.lang == "en" else "",
                     enabled=self.meth.enabled(rule.code),
                 )
             )
@@ -423,6 +434,7 @@ class _Builder:
             bands=self.band_rows(),
             rules=rules,
             scale_max=self.fmt.number(self.scale, 0),
+            rule_summaries=self.lang == "en",
         )
 
     def manifest(self) -> ManifestInfo:
@@ -445,6 +457,18 @@ class _Builder:
     def build(self) -> ReportContext:
         columns = self.columns()
         ordered = self.ordered_institutions()
+        ranking = [self.ranking_row(i, columns) for i in ordered]
+        changes = None
+        if self.previous is not None:
+            codes = [i.code for i in ordered]
+            changes, column = build_changes(
+                self.previous, self.view, self.rules, codes, self._, self.fmt
+            )
+            for inst, row in zip(ordered, ranking, strict=True):
+                row.change = column.get(inst.code, Change("—", "none"))
+        edition = None
+        if self.edition is not None:
+            edition = build_edition(self.edition, self.view, self._, self.fmt)
         return ReportContext(
             lang=self.lang,
             title=self._(REPORT_TITLE),
@@ -453,12 +477,14 @@ class _Builder:
             scale_max=self.fmt.number(self.scale, 0),
             summary=self.summary(),
             columns=columns,
-            ranking=[self.ranking_row(i, columns) for i in ordered],
+            ranking=ranking,
             institutions=[self.institution(i, columns) for i in ordered],
             methodology=self.methodology(columns),
             manifest=self.manifest(),
             bands=self.legend(),
             card=self.card_note(),
+            changes=changes,
+            edition=edition,
         )
 
     def card_note(self) -> str:
@@ -488,10 +514,14 @@ def build_context(
     *,
     lang: str = "es",
     history: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+    previous: RunView | None = None,
+    edition: EditionScores | None = None,
 ) -> ReportContext:
     """Everything both report formats show, computed once from a stored run.
 
     `history` maps an institution code to its scores in earlier editions, oldest
     first, as (label, score) on this run's scale; it adds a trend per institution.
+    `previous` is an earlier run to report changes against; `edition` an earlier
+    hand-scored edition with this run scored the way it was.
     """
-    return _Builder(view, rules, lang, history).build()
+    return _Builder(view, rules, lang, history, previous, edition).build()

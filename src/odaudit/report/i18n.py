@@ -20,6 +20,7 @@ from babel.numbers import format_decimal, format_percent
 __all__ = [
     "COVERAGE_LABELS",
     "DIMENSION_LABELS",
+    "INDICATOR_LABELS",
     "LANGUAGES",
     "N_",
     "SEVERITY_LABELS",
@@ -49,6 +50,20 @@ DIMENSION_LABELS: dict[str, str] = {
     "validity": N_("Validez"),
     "personal_data": N_("Datos personales"),
     "coverage": N_("Cobertura"),
+}
+
+#: Indicators of the 2021 Red Ciudadana index (`odaudit.baseline`), as the reports name them.
+INDICATOR_LABELS: dict[str, str] = {
+    "Recoleccion_y_produccion_de_datos": N_("Recolección y producción de datos"),
+    "Disponibilidad_en_linea": N_("Disponibilidad en línea"),
+    "Plataformas": N_("Plataformas"),
+    "Acceso": N_("Acceso"),
+    "Periodicidad_de_actualizacion": N_("Periodicidad de actualización"),
+    "Licencia": N_("Licencia"),
+    "Formatos": N_("Formatos"),
+    "Legibilidad": N_("Legibilidad"),
+    "Gobernanza": N_("Gobernanza"),
+    "Indicador_2021": N_("Indicador compuesto"),
 }
 
 SEVERITY_LABELS: dict[str, str] = {

@@ -14,13 +14,20 @@ from odaudit.models import Severity
 __all__ = [
     "BandRow",
     "Cell",
+    "Change",
+    "ChangesInfo",
     "CoverageRow",
     "DatasetRow",
     "DimensionColumn",
+    "EditionCell",
+    "EditionInfo",
+    "EditionRow",
+    "InstitutionChanges",
     "InstitutionSection",
     "Link",
     "ManifestInfo",
     "MethodologyInfo",
+    "ProblemGroup",
     "RankingRow",
     "ReportContext",
     "RuleInfo",
@@ -90,6 +97,14 @@ class DimensionColumn:
 
 
 @dataclass
+class Change:
+    """A change in score, told by an arrow and a signed number (never by colour alone)."""
+
+    text: str  # "▲ +3,2", "▼ -1,0", "= 0,0", a label such as "nueva", or "—"
+    direction: str  # up | down | same | new | none
+
+
+@dataclass
 class RankingRow:
     rank: int | None
     code: str
@@ -101,6 +116,7 @@ class RankingRow:
     n_sources: int
     cells: list[Cell]
     bar: float  # 0..100, share of the scale's maximum
+    change: Change | None = None  # since the previous run; None when there is none
 
 
 @dataclass
@@ -237,6 +253,7 @@ class MethodologyInfo:
     bands: list[BandRow]
     rules: list[RuleRow]
     scale_max: str
+    rule_summaries: bool = False  # the rules' summaries are English: shown in English only
 
 
 @dataclass
@@ -255,6 +272,96 @@ class ManifestInfo:
 
 
 @dataclass
+class ProblemGroup:
+    """New (or fixed) findings of one rule in one institution, counted once."""
+
+    code: str
+    title: str
+    severity: str
+    severity_label: str
+    count: int
+    datasets: list[str]  # where it happens (first few)
+    more_datasets: int
+
+
+@dataclass
+class InstitutionChanges:
+    code: str
+    name: str
+    anchor: str | None  # "#CODE" when the institution has a section in this report
+    status_label: str  # "" or why it has no score on one side (new, no longer audited)
+    before: str
+    after: str
+    change: Change
+    n_new: int
+    n_fixed: int
+    new: list[ProblemGroup]
+    new_hidden: int
+    fixed: list[ProblemGroup]
+    fixed_hidden: int
+    added: list[str]
+    added_hidden: int
+    removed: list[str]
+    removed_hidden: int
+    lost: list[tuple[str, str, str]]  # (key dataset, status before, status now)
+
+
+@dataclass
+class ChangesInfo:
+    """What changed since an earlier run of odaudit."""
+
+    previous_run: int
+    previous_date: str
+    comparable: bool  # both runs scored with the same methodology and scale
+    note: str  # why scores are not compared, when they are not
+    national_before: str
+    national_after: str
+    national: Change
+    n_new: int
+    n_fixed: int
+    n_added: int
+    n_removed: int
+    n_lost: int
+    institutions: list[InstitutionChanges]  # only those where something changed
+    unchanged: int  # institutions where nothing changed
+
+
+@dataclass
+class EditionCell:
+    baseline: str
+    computed: str
+    change: Change
+
+
+@dataclass
+class EditionRow:
+    code: str
+    name: str
+    anchor: str | None
+    status_label: str  # "" or "no auditada en esta medición" / "no evaluada en 2021"
+    composite: EditionCell
+    cells: list[EditionCell]  # one per `EditionInfo.indicators`
+
+
+@dataclass
+class EditionInfo:
+    """An earlier, hand-scored edition beside this run scored the same way."""
+
+    title: str
+    year: str
+    scale_max: str
+    preset: str  # the methodology that re-scored this run (name and version)
+    source: str
+    sha256: str
+    composite_label: str
+    indicators: list[tuple[str, bool]]  # (label, observable by a crawler)
+    rows: list[EditionRow]
+    not_audited: list[str]  # "CODE — name" of the edition's institutions absent from this run
+    not_observed: list[str]  # labels of the indicators a crawler cannot see
+    notes: list[str]  # what an automated audit can and cannot see, for this comparison
+
+
+@dataclass
 class ReportContext:
     lang: str
     title: str
@@ -269,3 +376,5 @@ class ReportContext:
     manifest: ManifestInfo
     bands: list[BandRow] = field(default_factory=list)  # colour legend
     card: str = ""  # note when the scores come from another methodology than the run's
+    changes: ChangesInfo | None = None  # since the previous run
+    edition: EditionInfo | None = None  # beside an earlier hand-scored edition

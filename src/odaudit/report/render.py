@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from odaudit.fileio import atomic_write_text
 from odaudit.report.context import build_context
+from odaudit.report.edition import EditionScores
 from odaudit.report.i18n import Formatter, translations
 from odaudit.report.model import Link, ReportContext, RuleInfo
 from odaudit.report.safety import MdSafe, md_escape, md_link
@@ -76,18 +77,34 @@ History = Mapping[str, Sequence[tuple[str, float]]]
 
 
 def render_markdown(
-    view: RunView, rules: Sequence[RuleInfo], *, lang: str = "es", history: History | None = None
+    view: RunView,
+    rules: Sequence[RuleInfo],
+    *,
+    lang: str = "es",
+    history: History | None = None,
+    previous: RunView | None = None,
+    edition: EditionScores | None = None,
 ) -> str:
     """The national index report as GitHub-flavoured Markdown (no raw HTML)."""
-    context = build_context(view, rules, lang=lang, history=history)
+    context = build_context(
+        view, rules, lang=lang, history=history, previous=previous, edition=edition
+    )
     return _render("md", "report.md.j2", context)
 
 
 def render_html(
-    view: RunView, rules: Sequence[RuleInfo], *, lang: str = "es", history: History | None = None
+    view: RunView,
+    rules: Sequence[RuleInfo],
+    *,
+    lang: str = "es",
+    history: History | None = None,
+    previous: RunView | None = None,
+    edition: EditionScores | None = None,
 ) -> str:
     """The national index report as one self-contained HTML page without JavaScript."""
-    context = build_context(view, rules, lang=lang, history=history)
+    context = build_context(
+        view, rules, lang=lang, history=history, previous=previous, edition=edition
+    )
     return _render("html", "report.html.j2", context)
 
 
@@ -98,13 +115,18 @@ def write_report(
     *,
     lang: str = "es",
     history: History | None = None,
+    previous: RunView | None = None,
+    edition: EditionScores | None = None,
 ) -> list[Path]:
     """Write index.md and index.html into `out_dir`, each atomically (temp file + rename).
 
     Both are rendered before either is written, so a rendering error leaves the
-    previous report in place.
+    previous report in place. `previous` adds what changed since that run; `edition`
+    an earlier hand-scored edition beside this run (see `build_context`).
     """
-    context = build_context(view, rules, lang=lang, history=history)
+    context = build_context(
+        view, rules, lang=lang, history=history, previous=previous, edition=edition
+    )
     markdown = _render("md", "report.md.j2", context)
     html = _render("html", "report.html.j2", context)
     out_dir.mkdir(parents=True, exist_ok=True)
