@@ -59,6 +59,10 @@ def good_dataset(**changes: Any) -> Dataset:
         organization="minfin",
         contact_email="datos@minfin.example.gob.gt",
         keywords=["presupuesto", "finanzas"],
+        themes=["Economía y finanzas"],
+        temporal="2026-01-01/2026-12-31",
+        spatial="Guatemala",
+        conforms_to="https://datos.example.gob.gt/dataset/presupuesto/diccionario.html",
         license_id="cc-by",
         license_title="Creative Commons Attribution",
         modified="2026-05-20T10:00:00",
@@ -109,10 +113,12 @@ def run(
     probes: dict[str, Probe] | None = None,
     meth: Meth | None = None,
     now: datetime = NOW,
+    **history: Any,
 ) -> list[Finding]:
+    """Run every rule; `history` passes the optional store evidence (failure_streaks, ...)."""
     if probes is None:
         probes = {r.url: ok_probe(r.url) for r in dataset.resources if r.url}
-    return run_dataset_checks(INST, dataset, probes, meth or Meth(), now)
+    return run_dataset_checks(INST, dataset, probes, meth or Meth(), now, **history)
 
 
 def codes(findings: list[Finding]) -> list[str]:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from odaudit.checks.formats import FormatInfo, format_by_id, format_for_extension, lookup_format
 from odaudit.checks.sanitize import clean_dataset, clean_probe
 from odaudit.checks.sniff import detect_format, is_challenge_page
+from odaudit.checks.ziplist import ZipListing, list_zip_members
 from odaudit.models import Dataset, Institution, Probe, ProbeOutcome, Resource
 
 __all__ = ["DatasetContext", "ResourceView", "label", "prefix_hex"]
@@ -28,6 +29,13 @@ _DECISIVE = frozenset(
 _LOGIN = re.compile(
     r"(?:^|[/?=&._-])(?:login|signin|sign-in|iniciar-sesion|auth|sso|cas)(?:[/?=&._-]|$)"
 )
+#: A password input, or a form posting to a login URL, in the served HTML.
+_LOGIN_FORM = re.compile(
+    rb"<input[^>]*type\s*=\s*[\"']?password|<form[^>]*action\s*=\s*[\"']?[^\"'>]*"
+    rb"(?:login|signin|sign-in|iniciar-sesion|inicio-sesion)",
+    re.I,
+)
+_MAX_MEMBERS_SHOWN = 20
 
 
 def prefix_hex(data: bytes) -> str:
@@ -51,7 +59,28 @@ class ResourceView:
     detected: str | None  # sniffed from the bytes (odaudit.checks.sniff ids)
     served_type: FormatInfo | None  # from the response Content-Type
     challenge: bool = False
-    login_wall: bool = False
+    login_wall: bool = False  # redirected to a login URL
+    login_form: bool = False  # the HTML served holds a password field or a login form
+    zip_listing: ZipListing | None = None  # members named by the bytes, for ZIP archives
+
+    @property
+    def members(self) -> list[tuple[str, FormatInfo | None]]:
+        """ZIP members (folders and OS clutter left out) with the format their names say."""
+        if self.zip_listing is None:
+            return []
+        return [
+            (name, format_for_extension("/" + name.replace("#", "").replace("?", "")))
+            for name in self.zip_listing.names
+            if not name.endswith("/") and not name.startswith("__MACOSX/")
+        ]
+
+    @property
+    def inner(self) -> FormatInfo | None:
+        """The best format among a ZIP's members: a ZIP holding a CSV is as good as the CSV."""
+        known = [info for _, info in self.members if info is not None]
+        if not known:
+            return None
+        return max(known, key=lambda i: (i.machine_readable is True, i.open is True, i.stars or 0))
 
     @property
     def fetched_ok(self) -> bool:
@@ -73,6 +102,8 @@ class ResourceView:
     @property
     def effective(self) -> FormatInfo | None:
         """What the resource is, best knowledge first: the bytes, then the declarations."""
+        if self.detected == "ZIP" and self.inner is not None:
+            return self.inner
         if self.detected in _DECISIVE:
             found = format_by_id(self.detected or "")
             if found is not None:
@@ -99,7 +130,16 @@ class ResourceView:
                 out["bytes_prefix_hex"] = prefix_hex(self.probe.sniff)
             if self.detected:
                 out["detected_format"] = self.detected
+        effective = self.effective
+        if effective is not None and effective.stars is not None:
+            out["stars"] = effective.stars
         return out
+
+    def member_evidence(self) -> list[dict[str, object]]:
+        return [
+            {"name": name[:200], "format": info.id if info is not None else None}
+            for name, info in self.members[:_MAX_MEMBERS_SHOWN]
+        ]
 
 
 def _view(resource: Resource, probe: Probe | None) -> ResourceView:
@@ -108,10 +148,15 @@ def _view(resource: Resource, probe: Probe | None) -> ResourceView:
     )
     detected = None
     served = None
-    challenge = login = False
+    challenge = login = form = False
+    listing = None
     if probe is not None and probe.outcome == ProbeOutcome.OK:
         detected = detect_format(probe.sniff) if probe.sniff else None
         served = lookup_format(probe.content_type)
+        if detected == "ZIP":
+            listing = list_zip_members(probe.sniff)
+        if detected == "HTML" or (detected is None and served is not None and served.id == "HTML"):
+            form = bool(_LOGIN_FORM.search(probe.sniff[:65536]))
     if probe is not None and probe.outcome in (ProbeOutcome.OK, ProbeOutcome.HTTP_ERROR):
         challenge = is_challenge_page(probe.sniff, probe.headers)
         final = (probe.final_url or "").lower()
@@ -129,6 +174,8 @@ def _view(resource: Resource, probe: Probe | None) -> ResourceView:
         served_type=served,
         challenge=challenge,
         login_wall=login,
+        login_form=form,
+        zip_listing=listing,
     )
 
 
@@ -141,6 +188,15 @@ class DatasetContext:
     resources: list[ResourceView] = field(default_factory=list)
     #: resource URL -> odaudit.validation TableReport, for the DV/PD rules (duck-typed)
     tables: Mapping[str, Any] = field(default_factory=dict)
+    #: resource URL -> how many runs in a row before this one it failed (from the store)
+    failure_streaks: Mapping[str, int] = field(default_factory=dict)
+    #: licence URL -> its probe in this run
+    license_probes: Mapping[str, Probe] = field(default_factory=dict)
+    #: resource URL -> sha256 of the sniffed prefix, in this run and in the previous one
+    content_hashes: Mapping[str, str] = field(default_factory=dict)
+    previous_hashes: Mapping[str, str] = field(default_factory=dict)
+    #: rule code -> effective params, for rules that depend on another rule's settings
+    rule_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -150,9 +206,44 @@ class DatasetContext:
         probes: Mapping[str, Probe],
         now: datetime,
         tables: Mapping[str, Any] | None = None,
+        *,
+        failure_streaks: Mapping[str, int] | None = None,
+        license_probes: Mapping[str, Probe] | None = None,
+        content_hashes: Mapping[str, str] | None = None,
+        previous_hashes: Mapping[str, str] | None = None,
+        rule_params: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> DatasetContext:
         dataset = clean_dataset(dataset)
         views = [
             _view(r, clean_probe(probes.get(r.url)) if r.url else None) for r in dataset.resources
         ]
-        return cls(institution, dataset, probes, now, views, dict(tables or {}))
+        licence_probes = {}
+        for url, raw in (license_probes or {}).items():
+            cleaned = clean_probe(raw)
+            if cleaned is not None:
+                licence_probes[str(url)] = cleaned
+        return cls(
+            institution,
+            dataset,
+            probes,
+            now,
+            views,
+            dict(tables or {}),
+            failure_streaks=_counts(failure_streaks),
+            license_probes=licence_probes,
+            content_hashes=_strings(content_hashes),
+            previous_hashes=_strings(previous_hashes),
+            rule_params=dict(rule_params or {}),
+        )
+
+
+def _counts(value: Mapping[str, int] | None) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for k, v in (value or {}).items():
+        if isinstance(v, int) and not isinstance(v, bool) and v >= 0:
+            out[str(k)] = v
+    return out
+
+
+def _strings(value: Mapping[str, str] | None) -> dict[str, str]:
+    return {str(k): v for k, v in (value or {}).items() if isinstance(v, str) and v}

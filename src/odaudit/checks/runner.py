@@ -123,19 +123,42 @@ def run_dataset_checks(
     methodology: MethodologyLike | None,
     now: datetime,
     tables: Mapping[str, Any] | None = None,
+    *,
+    failure_streaks: Mapping[str, int] | None = None,
+    license_probes: Mapping[str, Probe] | None = None,
+    content_hashes: Mapping[str, str] | None = None,
+    previous_hashes: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Every enabled resource- and dataset-level rule on one dataset.
 
     `tables` maps resource URLs to `odaudit.validation.TableReport`s; without it the
     data-validity (DV) and personal-data (PD) rules have nothing to read and stay silent.
+    The history arguments come from the store; each is optional and a rule without its
+    evidence falls back to what this run alone can tell:
+    `failure_streaks` (URL -> failed runs in a row before this one: AV001/AV002 confirm
+    after K), `license_probes` (licence URL -> probe: LI004), `content_hashes` and
+    `previous_hashes` (resource URL -> sha256 of the sniffed prefix now and in the previous
+    run: FR002 does not call a file stale that changed since the previous run).
     """
+    selected = _selected(("resource", "dataset"), methodology)
     try:
-        ctx = DatasetContext.build(institution, dataset, probes, now, tables)
+        ctx = DatasetContext.build(
+            institution,
+            dataset,
+            probes,
+            now,
+            tables,
+            failure_streaks=failure_streaks,
+            license_probes=license_probes,
+            content_hashes=content_hashes,
+            previous_hashes=previous_hashes,
+            rule_params={r.code: _effective(r, methodology)[1] for r in all_rules()},
+        )
     except Exception:  # hostile metadata of a shape no adapter should produce
         log.exception("could not read dataset %r for the checks", getattr(dataset, "id", "?"))
         return []
     out: list[Finding] = []
-    for rule in _selected(("resource", "dataset"), methodology):
+    for rule in selected:
         severity, params = _effective(rule, methodology)
         out.extend(
             _findings(rule, severity, _safe(rule, ctx, params), institution.code, dataset.id)

@@ -26,6 +26,14 @@ def _valid_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
+_TLS_MARKERS = ("ssl", "tls", "certificate", "handshake")
+_CONFIRM_DOC = (
+    "consecutive failed runs before the failure counts as broken (K); below K it is "
+    "reported as AV004 with `failure n of K`. 1 reports on the first run; a yearly index "
+    "with monthly runs sets 2-3 so one bad night does not sink an institution"
+)
+
+
 def _indeterminate(view: ResourceView) -> str | None:
     """Why we cannot tell whether a resource is available (None when we can)."""
     probe = view.probe
@@ -35,9 +43,63 @@ def _indeterminate(view: ResourceView) -> str | None:
         return f"el servidor respondió HTTP {probe.status} a un cliente automatizado"
     if probe.outcome in (ProbeOutcome.OK, ProbeOutcome.HTTP_ERROR) and view.challenge:
         return "el servidor entregó una página de verificación anti-bots (challenge/captcha)"
-    if view.served_html and view.login_wall:
-        return "el enlace lleva a una página de inicio de sesión"
     return None
+
+
+def _file_expected(view: ResourceView) -> bool:
+    expected = view.expected
+    return expected is not None and expected.kind not in ("page", "service")
+
+
+def _login_wall(view: ResourceView) -> str | None:
+    """Why the answer is a login page (None when it is not one)."""
+    if not view.served_html or _indeterminate(view) is not None:
+        return None
+    if view.login_wall:
+        return "el enlace redirige a una página de inicio de sesión"
+    if view.login_form and _file_expected(view):
+        return "el servidor entrega un formulario de inicio de sesión en lugar del archivo"
+    return None
+
+
+def _tls_error(view: ResourceView) -> bool:
+    probe = view.probe
+    if probe is None or probe.outcome != ProbeOutcome.NETWORK_ERROR:
+        return False
+    error = probe.error.lower()
+    return any(marker in error for marker in _TLS_MARKERS)
+
+
+def _broken_by(view: ResourceView) -> str | None:
+    """The rule that would call this resource broken (AV001/AV002), before confirmation."""
+    probe = view.probe
+    if probe is None:
+        return None
+    if probe.outcome in _UNREACHABLE:
+        return "AV001"
+    if probe.outcome == ProbeOutcome.HTTP_ERROR and _indeterminate(view) is None:
+        return "AV002"
+    return None
+
+
+def _confirmation(ctx: DatasetContext, view: ResourceView, code: str) -> tuple[int, int]:
+    """(this failure's number in a row, failures needed) for a resource AV001/AV002 judge.
+
+    A timeout or a TLS error on its own is never enough: it needs a second run.
+    """
+    params = ctx.rule_params.get(code, {})
+    try:
+        needed = max(1, int(params.get("confirm_after_runs", 1)))
+    except (TypeError, ValueError):
+        needed = 1
+    probe = view.probe
+    if probe is not None and (probe.outcome == ProbeOutcome.TIMEOUT or _tls_error(view)):
+        needed = max(needed, 2)
+    return ctx.failure_streaks.get(view.resource.url, 0) + 1, needed
+
+
+def _streak_evidence(count: int, needed: int) -> dict[str, Any]:
+    return {"failures_in_a_row": count, "confirm_after_runs": needed}
 
 
 @rule(
@@ -50,17 +112,30 @@ def _indeterminate(view: ResourceView) -> str | None:
     summary="The resource URL times out, fails at the network level or loops on redirects.",
     fix="Verifique que el servidor esté en línea y que el enlace no redirija en bucle.",
     what="A resource whose download ended in a timeout, a DNS/connection/TLS error, or more "
-    "redirects than allowed (including redirect loops).",
-    why="A file nobody can download is not published, whatever the catalogue says.",
-    example="`http://datos.example.gob.gt/a.csv` → connection refused: AV001.",
+    "redirects than allowed (including redirect loops), in `confirm_after_runs` runs in a "
+    "row (the history is kept in the store). A timeout or a TLS error is confirmed only by "
+    "a second failed run, whatever `confirm_after_runs` says.",
+    why="A file nobody can download is not published, whatever the catalogue says. One "
+    "failed night is weak evidence, so a failure must repeat before it costs points.",
+    example="`http://datos.example.gob.gt/a.csv` → connection refused: AV001. A timeout or a "
+    "TLS error needs a second failed run in a row (before that: AV004, `failure 1 of 2`).",
+    params={"confirm_after_runs": 1},
+    params_doc={"confirm_after_runs": _CONFIRM_DOC},
 )
 def resource_unreachable(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     for view in ctx.resources:
         probe = view.probe
-        if probe is None or probe.outcome not in _UNREACHABLE:
+        if probe is None or _broken_by(view) != "AV001":
             continue
+        count, needed = _confirmation(ctx, view, "AV001")
+        if count < needed:
+            continue  # AV004
         reason = _UNREACHABLE[probe.outcome]
-        evidence = view.evidence() | {"error": probe.error[:500], "redirects": probe.redirects[:20]}
+        evidence = (
+            view.evidence()
+            | {"error": probe.error[:500], "redirects": probe.redirects[:20]}
+            | _streak_evidence(count, needed)
+        )
         yield Hit(
             f"No se pudo descargar el recurso «{label(view.resource)}»: {reason}.",
             evidence,
@@ -77,21 +152,25 @@ def resource_unreachable(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
     weight=100,
     summary="The resource answers with an HTTP 4xx/5xx error (401/403/429 are AV004).",
     fix="Corrija o retire el enlace roto, o restablezca el archivo en el servidor.",
-    what="A resource whose download ended in an HTTP error status (404, 410, 500...). "
-    "401, 403 and 429 are reported as AV004 (indeterminate) instead.",
+    what="A resource whose download ended in an HTTP error status (404, 410, 500...) in "
+    "`confirm_after_runs` runs in a row. 401, 403 and 429 are reported as AV004 "
+    "(indeterminate) instead, and so is a failure not yet confirmed.",
     why="Broken links are the most common failure of open-data portals; users get nothing.",
     example="A CSV resource that answers `HTTP 404 Not Found`: AV002.",
+    params={"confirm_after_runs": 1},
+    params_doc={"confirm_after_runs": _CONFIRM_DOC},
 )
 def http_error(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     for view in ctx.resources:
         probe = view.probe
-        if probe is None or probe.outcome != ProbeOutcome.HTTP_ERROR:
+        if probe is None or _broken_by(view) != "AV002":
             continue
-        if _indeterminate(view) is not None:
-            continue
+        count, needed = _confirmation(ctx, view, "AV002")
+        if count < needed:
+            continue  # AV004
         yield Hit(
             f"El recurso «{label(view.resource)}» responde HTTP {probe.status}.",
-            view.evidence(),
+            view.evidence() | _streak_evidence(count, needed),
             view.resource.url,
         )
 
@@ -115,7 +194,7 @@ def html_instead_of_file(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
         expected = view.expected
         if not view.served_html or expected is None or expected.kind in ("page", "service"):
             continue
-        if _indeterminate(view) is not None:
+        if _indeterminate(view) is not None or _login_wall(view) is not None:
             continue
         yield Hit(
             f"El recurso «{label(view.resource)}» declara {expected.id} pero el servidor "
@@ -132,23 +211,42 @@ def html_instead_of_file(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
     scope="resource",
     severity=Severity.INFO,
     weight=0,
-    summary="401/403/429, a bot challenge or a login wall: availability cannot be told.",
-    fix="Permita el acceso automatizado a los datos abiertos (sin captcha ni inicio de sesión).",
-    what="A resource that answered 401, 403 or 429, a bot-challenge page (Cloudflare, captcha) "
-    "or a login page. odaudit cannot tell whether the file is there.",
-    why="Open data must be reachable by machines; but a block is not proof the file is "
-    "missing, so this costs no points and is reported for review.",
-    example="`HTTP 403` with header `cf-mitigated: challenge`: AV004.",
+    summary="401/403/429, a bot challenge, or a failure not yet confirmed by K runs in a row.",
+    fix="Permita el acceso automatizado a los datos abiertos (sin captcha ni bloqueo por bot).",
+    what="A resource that answered 401, 403 or 429 or a bot-challenge page (Cloudflare, "
+    "captcha), or whose failure (AV001/AV002) has not yet repeated in `confirm_after_runs` "
+    "runs in a row: a single timeout, a TLS error, a first 404 when K is 2 or more. The "
+    "evidence says `failure n of K`. odaudit cannot tell whether the file is there.",
+    why="Open data must be reachable by machines; but a block or one failure is not proof "
+    "the file is missing, so this costs no points and is reported for review.",
+    example="`HTTP 403` with header `cf-mitigated: challenge`: AV004. A single timeout: "
+    "AV004 with `failure 1 of 2`.",
 )
 def availability_indeterminate(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     for view in ctx.resources:
         reason = _indeterminate(view)
+        evidence: dict[str, Any] = {}
+        code = _broken_by(view)
+        if reason is None and code is not None and view.probe is not None:
+            count, needed = _confirmation(ctx, view, code)
+            if count >= needed:
+                continue
+            detail = (
+                _UNREACHABLE[view.probe.outcome] if code == "AV001" else f"HTTP {view.probe.status}"
+            )
+            if _tls_error(view):
+                detail = "error TLS/certificado"
+            reason = f"fallo {count} de {needed} necesarios para confirmarlo ({detail})"
+            evidence = _streak_evidence(count, needed) | {
+                "failure": f"failure {count} of {needed}",
+                "error": view.probe.error[:500],
+            }
         if reason is None:
             continue
         yield Hit(
             f"No se pudo determinar si el recurso «{label(view.resource)}» está disponible: "
             f"{reason}.",
-            view.evidence() | {"reason": reason},
+            view.evidence() | evidence | {"reason": reason},
             view.resource.url,
         )
 
@@ -205,6 +303,41 @@ def address_refused(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[
         yield Hit(
             f"El recurso «{label(view.resource)}» apunta a una dirección no pública.",
             view.evidence() | {"reason": probe.error[:300]},
+            view.resource.url,
+        )
+
+
+@rule(
+    code="AV007",
+    name="login-wall",
+    title="Archivo detrás de un inicio de sesión",
+    scope="resource",
+    severity=Severity.WARNING,
+    weight=50,
+    summary="A declared file answers with a login page (password field, login form or redirect).",
+    fix="Publique el archivo en un enlace de descarga directa que no exija iniciar sesión.",
+    what="A resource that answers with an HTML page asking to log in: the request was "
+    "redirected to a login URL (`/user/login`, `signin`, `sso`...), or, where a data file was "
+    "declared, the page holds a password field or a form posting to a login URL.",
+    why="Open data must be downloadable without an account. But an account may be free and "
+    "the file may be behind it, so this is a warning taking half the points of a broken link "
+    "(AV002), not an error; a human can check whether the wall is real.",
+    example="Format `CSV`, URL `.../ejecucion.csv`, redirected to `/user/login?came_from=...` "
+    'with `<input type="password">`: AV007.',
+)
+def login_wall(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    for view in ctx.resources:
+        reason = _login_wall(view)
+        if reason is None:
+            continue
+        yield Hit(
+            f"El recurso «{label(view.resource)}» exige iniciar sesión: {reason}.",
+            view.evidence()
+            | {
+                "reason": reason,
+                "redirects": (view.probe.redirects[:20] if view.probe is not None else []),
+                "password_form": view.login_form,
+            },
             view.resource.url,
         )
 

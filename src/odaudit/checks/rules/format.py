@@ -59,10 +59,15 @@ def not_machine_readable(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
             continue
         if _html_served_for_file(view):
             continue  # AV003
+        evidence = view.evidence() | {"format": effective.id, "stars": effective.stars}
+        inside = ""
+        if view.detected == "ZIP":
+            evidence["zip_members"] = view.member_evidence()
+            inside = " dentro de un ZIP"
         yield Hit(
-            f"El recurso «{label(view.resource)}» está en {effective.id}, un formato no "
+            f"El recurso «{label(view.resource)}» está en {effective.id}{inside}, un formato no "
             "legible por máquina.",
-            view.evidence() | {"format": effective.id, "stars": effective.stars},
+            evidence,
             view.resource.url,
         )
 
@@ -168,3 +173,50 @@ def format_not_declared(ctx: DatasetContext, params: Mapping[str, Any]) -> Itera
             view.evidence(),
             view.resource.url,
         )
+
+
+@rule(
+    code="FM005",
+    name="zip-archive",
+    title="Archivo ZIP",
+    scope="resource",
+    severity=Severity.INFO,
+    weight=0,
+    summary="A ZIP resource: its members are listed (from the bytes read) and judged by format.",
+    fix="Indique en los metadatos qué contiene el ZIP, o publique los archivos de datos sin "
+    "comprimir.",
+    what="A resource whose bytes (as read by the probe) are a ZIP archive. The members are listed from the central directory when the bytes read "
+    "hold it (small archives), else from the local headers at the start, and the listing "
+    "says it is partial: nothing is extracted. The evidence names up to 20 members with "
+    "their formats and the five-star level of the best one.",
+    why="A ZIP hides what it holds: users download it blind. The format rules judge the "
+    "members, not the wrapper: a ZIP of CSVs counts as machine-readable and open, a ZIP of "
+    "PDFs gets FM001. This note itself costs no points; it shows the evidence.",
+    example="A `-csv.zip` resource of dados.gov.br whose bytes list `dados.csv`: FM005 with "
+    "`members: [{name: dados.csv, format: CSV}]`, `stars: 3`.",
+)
+def zip_archive(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    for view in ctx.resources:
+        if view.detected != "ZIP":
+            continue
+        name = label(view.resource)
+        listing = view.zip_listing
+        members = view.member_evidence()
+        evidence = view.evidence() | {"members": members, "n_members": len(view.members)}
+        inner = view.inner
+        if inner is not None:
+            evidence |= {"member_format": inner.id, "stars": inner.stars}
+        if listing is not None and listing.complete:
+            evidence["listing"] = "complete"
+            formats = sorted({str(m["format"]) for m in members if m["format"]}) or ["desconocido"]
+            message = (
+                f"El recurso «{name}» es un archivo ZIP con {len(view.members)} archivo(s) "
+                f"({', '.join(formats)})."
+            )
+        else:
+            evidence["listing"] = "partial: the full listing needs the whole file"
+            message = (
+                f"El recurso «{name}» es un archivo ZIP; los primeros bytes nombran "
+                f"{len(view.members)} archivo(s), la lista completa requiere el archivo entero."
+            )
+        yield Hit(message, evidence, view.resource.url)

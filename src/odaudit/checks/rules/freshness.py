@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from odaudit.checks.context import DatasetContext
+from odaudit.checks.datadates import newest_data_date
 from odaudit.checks.dates import Frequency, parse_date, parse_frequency
 from odaudit.checks.registry import Hit, rule
 from odaudit.models import Severity
@@ -72,6 +73,19 @@ def _frequency(ctx: DatasetContext) -> tuple[str | None, Frequency | None]:
     return str(raw), parse_frequency(str(raw))
 
 
+def _content_changed(ctx: DatasetContext) -> bool | None:
+    """Whether a resource's bytes changed since the previous run (None: no history to tell)."""
+    urls = [r.url for r in ctx.dataset.resources if r.url]
+    pairs = [
+        (ctx.content_hashes[u], ctx.previous_hashes[u])
+        for u in urls
+        if u in ctx.content_hashes and u in ctx.previous_hashes
+    ]
+    if not pairs:
+        return None
+    return any(now != before for now, before in pairs)
+
+
 def _days(delta: timedelta) -> float:
     return round(delta.total_seconds() / 86400, 1)
 
@@ -114,7 +128,10 @@ def no_modification_date(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
     fix="Actualice los datos con la frecuencia declarada, o corrija la frecuencia publicada.",
     what="A dataset whose last modification (dataset date, else newest resource date, else the "
     "HTTP Last-Modified header) is older than its declared update frequency plus `grace_days` "
-    "at the audit's clock. Irregular or continuous frequencies get no verdict.",
+    "at the audit's clock. Irregular or continuous frequencies get no verdict. When the "
+    "store has the previous run's content hashes, a file whose bytes changed since then is "
+    "not called stale (the data moved, only the date did not); unchanged bytes are shown "
+    "in the evidence.",
     why="A dataset that promises monthly updates and has not changed in a year misleads users.",
     example="Frequency `R/P1M`, modified 2019-05-23, audited 2023-01-30: FR002.",
     params={"grace_days": 15},
@@ -131,6 +148,10 @@ def stale(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     age = ctx.now - last.when
     if age <= freq.period + grace:
         return
+    changed = _content_changed(ctx)
+    if changed:
+        return  # the file was updated since the previous run; only its date was not
+    history = {} if changed is None else {"content_unchanged_since_previous_run": True}
     yield Hit(
         f"Última actualización el {last.when.date().isoformat()} ({_days(age):g} días); "
         f"la frecuencia declarada «{raw}» exige actualizar cada {_days(freq.period):g} días.",
@@ -143,7 +164,8 @@ def stale(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
             "grace_days": float(params.get("grace_days", 15)),
             "age_days": _days(age),
             "now": ctx.now.isoformat(),
-        },
+        }
+        | history,
     )
 
 
@@ -201,3 +223,66 @@ def date_in_future(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[H
                 {"field": field_name, "value": raw, "now": ctx.now.isoformat()},
             )
             return
+
+
+@rule(
+    code="FR005",
+    name="newest-data-date-old",
+    title="Metadatos recientes, datos antiguos",
+    scope="dataset",
+    severity=Severity.WARNING,
+    weight=30,
+    summary="Metadata says recently modified, but the newest date inside the data is too old.",
+    fix="Cargue los datos nuevos del periodo, no solo actualice la fecha de los metadatos.",
+    what="A dataset with a declared periodic frequency whose last modification date is within "
+    "the period plus `grace_days` (not stale by FR002), but whose newest date found inside "
+    "the data (the last rung of the freshness ladder) is older than `1 + lag_periods` "
+    "periods plus `grace_days`. The newest date comes from the validation engine's table "
+    "report, or from the bytes read when they are the whole CSV; date columns such as birth "
+    "or foundation dates are ignored. Irregular or discontinued series get no verdict.",
+    why="Touching the metadata without loading new rows makes a dataset look current when it "
+    "is not. Data lags behind its publication (June's release holds May), hence "
+    "`lag_periods`.",
+    example="Frequency `R/P1M`, `modified` 10 days ago, newest `fecha` in the CSV "
+    "2025-01-31, audited 2026-06-01: FR005.",
+    params={"grace_days": 15, "lag_periods": 1},
+    params_doc={
+        "grace_days": "days of tolerance added to the allowed age of the data",
+        "lag_periods": "declared periods the data may lag behind its publication",
+    },
+)
+def newest_data_date_old(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    raw, freq = _frequency(ctx)
+    if freq is None or freq.period is None:
+        return
+    last = _last_modified(ctx)
+    grace = timedelta(days=float(params.get("grace_days", 15)))
+    if last.when is None or ctx.now - last.when > freq.period + grace:
+        return  # FR001 / FR002
+    newest: tuple[datetime, str, str] | None = None
+    for view in ctx.resources:
+        found = newest_data_date(view, ctx.tables.get(view.resource.url))
+        if found is not None and (newest is None or found[0] > newest[0]):
+            newest = (found[0], found[1], view.resource.url)
+    if newest is None:
+        return
+    allowed = freq.period * (1 + max(0.0, float(params.get("lag_periods", 1)))) + grace
+    age = ctx.now - newest[0]
+    if age <= allowed:
+        return
+    yield Hit(
+        f"Los metadatos se actualizaron el {last.when.date().isoformat()}, pero el dato más "
+        f"reciente es del {newest[0].date().isoformat()} ({_days(age):g} días); la frecuencia "
+        f"«{raw}» admite {_days(allowed):g} días.",
+        {
+            "last_modified": last.when.isoformat(),
+            "date_source": last.rung,
+            "newest_data_date": newest[0].isoformat(),
+            "newest_data_date_source": newest[1],
+            "resource_url": newest[2],
+            "frequency": raw,
+            "allowed_days": _days(allowed),
+            "data_age_days": _days(age),
+            "now": ctx.now.isoformat(),
+        },
+    )

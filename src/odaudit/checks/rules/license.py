@@ -10,7 +10,8 @@ from typing import Any
 from odaudit.checks.context import DatasetContext
 from odaudit.checks.licenses import LicenseInfo, looks_like_html, resolve_license
 from odaudit.checks.registry import Hit, rule
-from odaudit.models import Severity
+from odaudit.checks.sniff import is_challenge_page
+from odaudit.models import ProbeOutcome, Severity
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -156,5 +157,50 @@ def license_unrecognised(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
             "published": {k: v[:1000] for k, v in reading.published.items()},
             "field": key,
             "html": looks_like_html(raw),
+        },
+    )
+
+
+_LINK_INDETERMINATE = frozenset({401, 403, 429})
+
+
+@rule(
+    code="LI004",
+    name="license-link-broken",
+    title="Enlace de la licencia roto",
+    scope="dataset",
+    severity=Severity.WARNING,
+    weight=20,
+    summary="The dataset's licence URL answers an HTTP error or loops on redirects.",
+    fix="Enlace la licencia a su texto oficial (p. ej. https://creativecommons.org/licenses/by/4.0/).",
+    what="A dataset whose `license_url` was probed during the run (once per URL) and answered "
+    "an HTTP error (404, 410, 500...) or redirected too many times. 401/403/429, bot "
+    "challenges, timeouts and network errors are not judged: the page may be fine.",
+    why="The licence link is where users read their rights; a dead link leaves the terms "
+    "unknown even when the licence name is recognised. The name still tells a lot, so this "
+    "is a warning with a small weight.",
+    example="`license_url: http://datos.example.gob.gt/licencia` answering `HTTP 404`: LI004.",
+)
+def license_link_broken(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    url = (ctx.dataset.license_url or "").strip()
+    probe = ctx.license_probes.get(url) if url else None
+    if probe is None:
+        return
+    broken = probe.outcome == ProbeOutcome.TOO_MANY_REDIRECTS or (
+        probe.outcome == ProbeOutcome.HTTP_ERROR
+        and probe.status not in _LINK_INDETERMINATE
+        and not is_challenge_page(probe.sniff, probe.headers)
+    )
+    if not broken:
+        return
+    status = f"HTTP {probe.status}" if probe.status is not None else "demasiadas redirecciones"
+    yield Hit(
+        f"El enlace de la licencia «{_shown(url)}» no funciona ({status}).",
+        {
+            "license_url": url[:500],
+            "outcome": probe.outcome.value,
+            "status": probe.status,
+            "final_url": probe.final_url[:500],
+            "redirects": probe.redirects[:20],
         },
     )

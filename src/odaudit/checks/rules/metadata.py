@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from odaudit.checks.context import DatasetContext
 from odaudit.checks.registry import Hit, rule
+from odaudit.checks.text import fold
 from odaudit.models import Severity
 
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -167,3 +168,140 @@ def title_missing(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hi
         f"El título del conjunto de datos no es válido ({reason}): «{title[:80]}».",
         {"title": title[:200], "reason": reason},
     )
+
+
+_LIGHT_WHY = (
+    " It is info-level with a small default weight (10-15 points of the metadata "
+    "dimension, against 25 for the essentials MD001-MD005) so that it never outweighs a "
+    "missing description, publisher or contact."
+)
+
+
+def _blank(value: str | None) -> bool:
+    return not (value or "").strip()
+
+
+@rule(
+    code="MD006",
+    name="theme-missing",
+    title="Sin tema o categoría",
+    scope="dataset",
+    severity=Severity.INFO,
+    weight=10,
+    summary="No theme, category or group.",
+    fix="Clasifique el conjunto de datos en al menos un tema o grupo del portal.",
+    what="A dataset with no theme (DCAT `theme`/`superTheme`, CKAN groups, Socrata "
+    "categories) that is not blank.",
+    why="Themes are how portals and national catalogues group data for browsing and "
+    "harvesting." + _LIGHT_WHY,
+    example="A CKAN dataset in no group: MD006.",
+)
+def theme_missing(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    if any(str(t).strip() for t in ctx.dataset.themes or ()):
+        return
+    yield Hit("El conjunto de datos no está clasificado en ningún tema.", {})
+
+
+@rule(
+    code="MD007",
+    name="temporal-coverage-missing",
+    title="Sin cobertura temporal",
+    scope="dataset",
+    severity=Severity.INFO,
+    weight=10,
+    summary="No temporal coverage (the period the data describes).",
+    fix="Indique el periodo que cubren los datos (p. ej. 2020-01-01/2025-12-31).",
+    what="A dataset with no temporal coverage (DCAT `temporal`, CKAN `temporal` / "
+    "`cobertura_temporal` extras or start/end fields).",
+    why="Users need to know which years the data covers before downloading it; the "
+    "modification date does not say it." + _LIGHT_WHY,
+    example="Every one of the 72 datasets of datos.gob.ar's data.json of 2017-08-13 has no "
+    "`temporal`: MD007.",
+)
+def temporal_coverage_missing(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    if not _blank(ctx.dataset.temporal):
+        return
+    yield Hit("El conjunto de datos no indica qué periodo cubren los datos.", {})
+
+
+@rule(
+    code="MD008",
+    name="spatial-coverage-missing",
+    title="Sin cobertura geográfica",
+    scope="dataset",
+    severity=Severity.INFO,
+    weight=10,
+    summary="No spatial coverage (the territory the data describes).",
+    fix="Indique el territorio que cubren los datos (país, departamento o municipio).",
+    what="A dataset with no spatial coverage (DCAT `spatial`, CKAN `spatial` / "
+    "`spatial_text` / `cobertura_geo` extras).",
+    why="A national, departmental or municipal table reads differently; users and "
+    "harvesters filter by territory." + _LIGHT_WHY,
+    example="A data.json dataset of datos.gob.ar with no `spatial`: MD008.",
+)
+def spatial_coverage_missing(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    if not _blank(ctx.dataset.spatial):
+        return
+    yield Hit("El conjunto de datos no indica qué territorio cubren los datos.", {})
+
+
+_DICTIONARY_WORDS = (
+    "diccionario",
+    "dicionario",
+    "dictionary",
+    "metadatos",
+    "metadata",
+    "codebook",
+    "libro de codigos",
+    "librocodigos",
+    "descripcion de campos",
+    "descripcion de variables",
+    "esquema",
+    "schema",
+)
+_DICTIONARY_EXTRAS = (
+    "describedBy",
+    "describedby",
+    "conformsTo",
+    "conforms_to",
+    "data_dictionary",
+    "diccionario",
+    "diccionario_datos",
+    "schema",
+)
+
+
+def _dictionary_resource(ctx: DatasetContext) -> str | None:
+    for res in ctx.dataset.resources:
+        text = fold(f"{res.name} {res.description} {res.url.rsplit('/', 1)[-1]}")
+        if any(word in text for word in _DICTIONARY_WORDS):
+            return res.url or res.name
+    return None
+
+
+@rule(
+    code="MD009",
+    name="data-dictionary-missing",
+    title="Sin diccionario de datos",
+    scope="dataset",
+    severity=Severity.INFO,
+    weight=15,
+    summary="No data dictionary: no conformsTo/describedBy and no dictionary resource.",
+    fix="Publique un diccionario de datos (nombre, tipo y significado de cada columna).",
+    what="A dataset with no schema or data-dictionary link (DCAT `conformsTo`/`describedBy`, "
+    "the same keys in CKAN extras) and no resource that is a dictionary by its name, "
+    'description or file name ("diccionario", "dictionary", "metadatos", "codebook", '
+    '"libro de códigos", "esquema"...).',
+    why="Without the meaning and units of each column a table cannot be used correctly; "
+    "codes stay opaque." + _LIGHT_WHY,
+    example='A dataset of dados.gov.br with a "Dicionário de Dados" HTML resource: no '
+    "finding; the same dataset without it: MD009.",
+)
+def data_dictionary_missing(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
+    if not _blank(ctx.dataset.conforms_to):
+        return
+    if any(not _blank(ctx.dataset.extras.get(k)) for k in _DICTIONARY_EXTRAS):
+        return
+    if _dictionary_resource(ctx) is not None:
+        return
+    yield Hit("El conjunto de datos no enlaza un diccionario de datos ni un esquema.", {})
