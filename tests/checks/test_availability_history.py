@@ -47,6 +47,7 @@ def test_av002_below_k_is_av004_failure_1_of_k() -> None:
     assert codes(found) == ["AV004"]
     assert found[0].evidence["failure"] == "failure 1 of 3"
     assert found[0].severity.value == "info"
+    assert "próximas auditorías" in found[0].fix
     assert_json_evidence(found)
 
 

@@ -8,6 +8,7 @@ from odaudit.checks.registry import Hit, Rule, all_rules, get_rule, known_codes
 from odaudit.checks.runner import (
     MethodologyLike,
     PortalErrorLike,
+    content_hash,
     run_dataset_checks,
     run_institution_checks,
     run_source_checks,
@@ -19,6 +20,7 @@ __all__ = [
     "PortalErrorLike",
     "Rule",
     "all_rules",
+    "content_hash",
     "get_rule",
     "known_codes",
     "run_dataset_checks",

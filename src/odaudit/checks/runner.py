@@ -6,6 +6,7 @@ and the rule yields nothing for that dataset (see `_safe`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ __all__ = [
     "MethodologyLike",
     "PortalErrorLike",
     "SourceContext",
+    "content_hash",
     "run_dataset_checks",
     "run_institution_checks",
     "run_source_checks",
@@ -65,6 +67,17 @@ class SourceContext:
     kind: str
     message: str
     evidence: dict[str, Any]
+
+
+def content_hash(probe: Probe) -> str | None:
+    """What `content_hashes`/`previous_hashes` hold for a URL: sha256 of the sniffed prefix.
+
+    None when nothing was read (a HEAD-only probe or a failure): no hash, no verdict.
+    """
+    sniff = getattr(probe, "sniff", b"")
+    if not isinstance(sniff, bytes | bytearray) or not sniff:
+        return None
+    return hashlib.sha256(sniff).hexdigest()
 
 
 def _effective(rule: Rule, methodology: MethodologyLike | None) -> tuple[Severity, dict[str, Any]]:

@@ -34,6 +34,12 @@ _CONFIRM_DOC = (
 )
 
 
+_UNCONFIRMED_FIX = (
+    "Verifique que el archivo siga disponible: si la falla se repite en las próximas "
+    "auditorías contará como enlace roto."
+)
+
+
 def _indeterminate(view: ResourceView) -> str | None:
     """Why we cannot tell whether a resource is available (None when we can)."""
     probe = view.probe
@@ -248,6 +254,7 @@ def availability_indeterminate(ctx: DatasetContext, params: Mapping[str, Any]) -
             f"{reason}.",
             view.evidence() | evidence | {"reason": reason},
             view.resource.url,
+            _UNCONFIRMED_FIX if evidence else None,
         )
 
 
