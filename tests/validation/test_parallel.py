@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from odaudit.validation import inspect_table
+import pytest
+
+from odaudit.validation import csvfile, inspect_table
 from odaudit.validation.csvfile import split_points
 
 
@@ -64,3 +66,18 @@ def test_parallel_scan_equals_single_process(tmp_path: Path) -> None:
         assert p1.rows == p2.rows == rows[:5], hint
     assert one.n_rows == two.n_rows
     assert one.to_dict()["type_errors"] == two.to_dict()["type_errors"]
+
+
+def test_falls_back_to_one_process_when_none_can_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.csv"
+    bad = _big_csv(path, 5_000)
+
+    def no_processes(*args: object, **kwargs: object) -> object:
+        raise OSError("no fork here")
+
+    monkeypatch.setattr(csvfile, "_scan_parallel", no_processes)
+    r = inspect_table(path, workers=2)
+    assert r.problem("blank-row").count == len(bad["blank-row"])  # type: ignore[union-attr]
+    assert any("one process" in n for n in r.notes)

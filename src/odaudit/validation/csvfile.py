@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,21 @@ def scan_csv(
         return _scan_range(
             str(path), 0, size, encoding, delimiter, plan, header_records, True, max_rows
         )
+    try:
+        return _scan_parallel(path, cuts, encoding, delimiter, plan, header_records)
+    except (OSError, BrokenProcessPool) as exc:  # no processes here (sandbox, frozen app...)
+        part = _scan_range(
+            str(path), 0, size, encoding, delimiter, plan, header_records, True, max_rows
+        )
+        part.notes.append(
+            f"parallel scan unavailable ({type(exc).__name__}); scanned in one process"
+        )
+        return part
+
+
+def _scan_parallel(
+    path: Path, cuts: list[int], encoding: str, delimiter: str, plan: ScanPlan, header_records: int
+) -> Partial:
     tail_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     ranges = list(itertools.pairwise(cuts))
     ctx = multiprocessing.get_context("spawn")

@@ -116,6 +116,7 @@ def _fill(report: TableReport, part: Partial, plan: ScanPlan, offset: int, pd: b
     """Copy the merged partial into the report; row numbers become file row numbers."""
     labels = report.labels
     report.decode_errors += part.decode_errors
+    report.notes += part.notes
     report.blank_rows += part.blank.count
     report.blank_row_numbers = [r + offset for r in part.blank.rows]
     report.extra_cell_rows = part.extra.count

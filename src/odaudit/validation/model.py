@@ -149,6 +149,7 @@ class TableReport:
     formulas: int = 0
     sheets: list[SheetInfo] = field(default_factory=list)
     truncated: bool = False  # stopped at max_rows
+    notes: list[str] = field(default_factory=list)  # how the engine read the file
     problems: list[TableProblem] = field(default_factory=list)
     personal_data: PersonalDataReport | None = None
     engine_seconds: float = 0.0

@@ -75,6 +75,7 @@ class Partial:
     trailing_blank: int = 0
     decode_errors: int = 0
     error: str = ""  # the parser gave up here (hostile or broken file)
+    notes: list[str] = field(default_factory=list)  # how the scan went, for the evidence
 
     def merge(self, other: Partial) -> None:
         """Append ``other``, the partial of the records right after this one's."""
@@ -98,6 +99,7 @@ class Partial:
         self.trailing_blank = other.trailing_blank
         self.decode_errors += other.decode_errors
         self.error = self.error or other.error
+        self.notes += other.notes
 
 
 class Scanner:
