@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import AsyncIterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote
 
@@ -50,9 +51,15 @@ def scope(url: str) -> tuple[str, str, str]:
     return base, org, group
 
 
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=8192)
 def _key(name: str) -> str:
+    """A field name folded for matching ("Frecuencia de actualización" → frecuencia_de_...).
+    Cached: the same few dozen names recur on every package of a portal."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "_", folded).strip("_")
+    return _NON_ALNUM.sub("_", folded).strip("_")
 
 
 _FREQUENCY = ("frequen", "frecuen", "periodic", "accrual")
@@ -74,13 +81,21 @@ def _extras(package: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _pick(package: dict[str, Any], extras: dict[str, str], hints: tuple[str, ...]) -> str | None:
+Fields = list[tuple[str, Any]]
+
+
+def _fields(package: dict[str, Any], extras: dict[str, str]) -> Fields:
+    """Top-level scalar fields and extras as (folded name, value), built once per package."""
+    out = [(_key(str(k)), v) for k, v in package.items() if isinstance(v, str | int | float)]
+    out += [(_key(k), v) for k, v in extras.items()]
+    return out
+
+
+def _pick(candidates: Fields, hints: tuple[str, ...]) -> str | None:
     """A top-level (ckanext-scheming) field or an extra whose name says what it is."""
-    candidates = [(str(k), v) for k, v in package.items() if isinstance(v, str | int | float)]
-    candidates += list(extras.items())
     for hint in hints:
-        for name, value in candidates:
-            if hint in _key(name) and text(value):
+        for key, value in candidates:
+            if hint in key and text(value):
                 return text(value)
     return None
 
@@ -106,7 +121,7 @@ def _temporal(package: dict[str, Any], extras: dict[str, str]) -> str | None:
     end = next((v for k, v in fields.items() if "temporal" in k and k.endswith(_ENDS) and v), "")
     if start or end:
         return f"{start}/{end}"
-    return _pick(package, extras, _TEMPORAL)
+    return _pick(_fields(package, extras), _TEMPORAL)
 
 
 def _names(value: Any, *fields: str) -> list[str]:
@@ -155,7 +170,8 @@ def map_package(package: dict[str, Any], base: str) -> Dataset:
     portal_page = f"{base}/dataset/{quote(name)}" if name else ""
     landing = url if url.lower().startswith(("http://", "https://")) else portal_page
     resources = package.get("resources")
-    conforms = _pick(package, extras, ("conforms", "data_dictionary", "diccionario", "describedby"))
+    fields = _fields(package, extras)
+    conforms = _pick(fields, ("conforms", "data_dictionary", "diccionario", "describedby"))
     return Dataset(
         id=text(package.get("id")) or name,
         title=text(package.get("title")) or name,
@@ -175,9 +191,9 @@ def map_package(package: dict[str, Any], base: str) -> Dataset:
         issued=_extra(extras, "issued", "dcat_issued") or opt_text(package.get("metadata_created")),
         modified=_extra(extras, "modified", "dcat_modified")
         or opt_text(package.get("metadata_modified")),
-        frequency=_pick(package, extras, _FREQUENCY),
+        frequency=_pick(fields, _FREQUENCY),
         temporal=_temporal(package, extras),
-        spatial=_pick(package, extras, _SPATIAL_TEXT),
+        spatial=_pick(fields, _SPATIAL_TEXT),
         conforms_to=conforms,
         resources=[_resource(r) for r in resources if isinstance(r, dict)]
         if isinstance(resources, list)
