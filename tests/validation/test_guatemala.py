@@ -108,3 +108,18 @@ def test_reports_are_json_serialisable() -> None:
     for name in [TSE, "gt_segeplan_ranking_municipal_redciudadana.xlsx", "empty.csv"]:
         d = inspect_table(fx(name)).to_dict()
         assert json.loads(json.dumps(d))["path"].endswith(name)
+
+
+def test_maga_unlabelled_sum_totals_row() -> None:
+    r = inspect_table(fx("gt_maga_ejecucion-presupuestaria_sicoin-derivado.xlsx"))
+    sheets = {s.name: s for s in r.sheets}
+    assert sheets["MINISTERIOS"].total_rows == [16]  # =SUM(B2:B15), no label
+    assert sheets["UNI EJE"].total_rows == []
+    footer = r.problem("footer-rows")
+    assert footer is not None and footer.columns == ["MINISTERIOS"]
+
+
+def test_row_averages_are_not_totals_rows() -> None:
+    r = inspect_table(fx("gt_segeplan_ranking_municipal_redciudadana.xlsx"))
+    assert r.sheets[0].total_rows == []  # =AVERAGE(E2:G2) on every row
+    assert r.problem("footer-rows") is None

@@ -320,6 +320,23 @@ def _grid_to_records(rows: list[list[str]], h: int) -> list[str]:
     return header[:width]
 
 
+def _other_sheet_totals(report: TableReport) -> None:
+    """Totals rows (=SUM of the column above) in sheets other than the inspected one."""
+    others = [s for s in report.sheets if s.total_rows and not s.inspected]
+    if not others:
+        return
+    n = sum(len(s.total_rows) for s in others)
+    footer = report.problem("footer-rows")
+    if footer is None:
+        footer = TableProblem("footer-rows", "", 0)
+        report.problems.append(footer)
+    footer.count += n
+    footer.columns += [s.name for s in others]
+    footer.message = f"{footer.count} footer or total row(s) mixed with the data" + (
+        f" (sheets: {', '.join(footer.columns)})"
+    )
+
+
 def _inspect_sheet(report: TableReport, path: Path, max_rows: int | None, pd: bool) -> None:
     data = read_workbook(path, report.format)
     report.sheets = data.sheets
@@ -347,9 +364,11 @@ def _inspect_sheet(report: TableReport, path: Path, max_rows: int | None, pd: bo
                 : sheet.trailing_blank_rows
             ]
         )[:MAX_EXAMPLES]
+    report.total_rows = sorted(set(report.total_rows) | set(sheet.total_rows))
     _header_problems(report, sheet.trailing_blank_columns)
     _title_problem(report)
     _rows_problems(report, part, h + 1)
+    _other_sheet_totals(report)
     if report.formulas:
         report.problems.append(
             TableProblem(

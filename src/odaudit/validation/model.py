@@ -66,6 +66,7 @@ class SheetInfo:
     trailing_blank_rows: int = 0  # declared rows after the last row with a value
     trailing_blank_columns: int = 0  # declared columns after the last column with a value
     formulas: int = 0
+    total_rows: list[int] = field(default_factory=list)  # rows of =SUM(column range) totals
     inspected: bool = False  # the sheet the table report describes
 
     def to_dict(self) -> dict[str, Any]:

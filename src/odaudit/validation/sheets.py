@@ -26,6 +26,9 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _ROW = re.compile(rb'<(?:\w+:)?row [^>]*?\br="(\d+)"')
 _CELL_REF = re.compile(rb'<(?:\w+:)?c [^>]*?\br="([A-Z]+)\d+"')
+_SUM_CELL = re.compile(
+    rb'<c r="[A-Z]+(\d+)"[^>]*><f[^>]*>(?:_xlfn\.)?SUM\(\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)\)'
+)
 _BLOCK = 4 << 20
 
 
@@ -49,9 +52,12 @@ def _count(buf: bytes, needles: tuple[bytes, ...]) -> int:
 
 
 def _count_stream(
-    zf: zipfile.ZipFile, name: str, needles: tuple[bytes, ...]
+    zf: zipfile.ZipFile, name: str, needles: tuple[bytes, ...], totals: set[int] | None = None
 ) -> tuple[int, bytes, bytes]:
-    """Occurrences of ``needles`` in a zip member, streamed; plus its first and last 64 KB."""
+    """Occurrences of ``needles`` in a zip member, streamed; plus its first and last 64 KB.
+
+    ``totals`` collects the rows whose cells sum a column range above them (=SUM(B2:B15)).
+    """
     count = 0
     head = b""
     tail = b""
@@ -64,8 +70,19 @@ def _count_stream(
             # A needle cut by the block boundary is counted in tail + block; one that
             # lies wholly in the tail was counted with the previous block.
             count += _count(tail + block, needles) - _count(tail, needles)
-            tail = block[-16:]
+            if totals is not None and b"SUM(" in tail + block:
+                totals.update(_vertical_sums(tail + block))
+            tail = block[-512:]
     return count, head, last
+
+
+def _vertical_sums(xml: bytes) -> set[int]:
+    rows = set()
+    for m in _SUM_CELL.finditer(xml):
+        row, col_a, row_a, col_b, row_b = m.groups()
+        if col_a == col_b and int(row_a) < int(row_b) < int(row):
+            rows.add(int(row))
+    return rows
 
 
 def _extent(head: bytes, last: bytes) -> tuple[str, int, int]:
@@ -115,7 +132,9 @@ def _xml_facts(path: Path, fmt: str, sheets: dict[str, SheetInfo]) -> dict[str, 
                 info = sheets.get(name)
                 if info is None or member not in zf.namelist():
                     continue
-                info.formulas, head, last = _count_stream(zf, member, _FORMULA)
+                totals: set[int] = set()
+                info.formulas, head, last = _count_stream(zf, member, _FORMULA, totals)
+                info.total_rows = sorted(totals)
                 info.dimension, n_rows, declared[name] = _extent(head, last)
                 info.trailing_blank_rows = max(0, n_rows - info.n_rows)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
