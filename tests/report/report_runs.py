@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from odaudit.models import (
     CoverageItem,
@@ -10,11 +10,14 @@ from odaudit.models import (
     Dataset,
     DatasetScore,
     Finding,
+    Institution,
     InstitutionScore,
     Resource,
     ScoreCard,
     Severity,
+    Source,
 )
+from odaudit.store import Store
 from odaudit.store.view import DatasetView, InstitutionView, RunManifest, RunView, SourceResult
 
 
@@ -554,3 +557,104 @@ def hostile_run() -> RunView:
     )
     methodology = dict(METHODOLOGY, name=XSS_SCRIPT, version=MD_TABLE)
     return RunView(manifest, methodology, [evil, quiet], card)
+
+
+# --------------------------------------------------------------------------- earlier runs
+
+
+def previous_run() -> RunView:
+    """The realistic run a month earlier, so that against it the realistic run has:
+
+    national 38,0 → 41,2; MINFIN 70,0 → 74,1 with one new problem (AV001), one dataset
+    added (Compras y contrataciones), one removed (Series históricas 2019) and one key
+    dataset lost (Planilla de salarios: found → missing); SEGEPLAN one fixed problem
+    (MD001); MINECO no longer audited; CONRED unchanged.
+    """
+    view = realistic_run()
+    view.manifest = replace(
+        MANIFEST,
+        run_id=6,
+        started_at="2026-10-20T08:00:00+00:00",
+        finished_at="2026-10-20T09:00:00+00:00",
+        now="2026-10-20T08:00:00+00:00",
+    )
+    minfin, segeplan = view.institutions[0], view.institutions[1]
+    presupuesto = minfin.datasets[0]
+    presupuesto.findings = [f for f in presupuesto.findings if f.code != "AV001"]
+    old = Dataset(
+        id="series-2019",
+        title="Series históricas 2019",
+        landing_page=f"{MINFIN_CKAN}/dataset/series-2019",
+        license_id="cc-by",
+        resources=[Resource(url=f"{MINFIN_CKAN}/r/series.csv", format="CSV")],
+    )
+    minfin.datasets = [presupuesto, minfin.datasets[1], DatasetView(old, {}, [])]
+    minfin.coverage[2] = CoverageItem(
+        "salarios", "Planilla de salarios", CoverageStatus.FOUND, ["series-2019"]
+    )
+    informe = segeplan.datasets[0]
+    informe.findings.append(
+        Finding(
+            "MD001",
+            Severity.INFO,
+            "La descripción tiene 4 caracteres.",
+            "SEGEPLAN",
+            informe.dataset.id,
+            None,
+            {"length": 4, "min_length": 30},
+        )
+    )
+    view.institutions.append(
+        InstitutionView(code="MINECO", name="Ministerio de Economía", sector="Economía")
+    )
+    assert view.scorecard is not None
+    view.scorecard.national_score = 38.0
+    view.scorecard.institutions[0].score = 70.0
+    view.scorecard.institutions.append(
+        InstitutionScore(
+            "MINECO", "Ministerio de Economía", {}, None, None, 10.0, "insuficiente", 4
+        )
+    )
+    return view
+
+
+def hostile_previous_run() -> RunView:
+    """The hostile run before: every change against it carries hostile text.
+
+    d1's findings are new, d5 is added, a dataset titled with an <img> attack was
+    removed, the key dataset titled MD_TABLE was found and is now missing, and an
+    institution with a script in its code and name is no longer audited.
+    """
+    view = hostile_run()
+    view.manifest = replace(view.manifest, run_id=665)
+    evil = view.institutions[0]
+    evil.datasets = [dv for dv in evil.datasets if dv.dataset.id not in ("d1", "d5")]
+    evil.datasets.append(DatasetView(Dataset(id="d9", title=XSS_IMG), {}, []))
+    evil.coverage = [
+        CoverageItem("k1", XSS_SVG, CoverageStatus.FOUND, ["d1"]),
+        CoverageItem(XSS_IMG, MD_TABLE, CoverageStatus.FOUND, ["d9"]),
+    ]
+    view.institutions.append(InstitutionView(code=XSS_ATTR, name=XSS_SCRIPT, sector=""))
+    assert view.scorecard is not None
+    view.scorecard.institutions.append(
+        InstitutionScore(XSS_ATTR, XSS_SCRIPT, {}, None, None, 5.0, "insuficiente", 3)
+    )
+    return view
+
+
+def store_run(store: Store, view: RunView, status: str = "complete") -> int:
+    """Write `view` into `store` the way a run does; returns the new run id."""
+    run_id = store.start_run(view.manifest, view.methodology)
+    for position, inst in enumerate(view.institutions):
+        store.add_institution(
+            run_id, Institution(inst.code, inst.name, inst.sector, website=inst.website), position
+        )
+        for n, src in enumerate(inst.sources):
+            store.add_source_result(run_id, inst.code, n, Source(src.type, src.url), src)
+        for dv in inst.datasets:
+            store.add_dataset(run_id, inst.code, dv.dataset, dv.probes.values(), dv.findings)
+        store.add_institution_findings(run_id, inst.code, inst.findings, inst.coverage)
+    if view.scorecard is not None:
+        store.save_scores(run_id, view.scorecard)
+    store.finish_run(run_id, status)
+    return run_id

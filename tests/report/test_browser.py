@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.report.report_runs import FakeRule
+from tests.report.report_runs import FakeRule, hostile_previous_run, previous_run
 
-from odaudit.report import write_report
+from odaudit.baseline import load_redciudadana
+from odaudit.presets import load_preset, score_preset
+from odaudit.report import EditionScores, write_report
 from odaudit.store.view import RunView
 
 pytestmark = [
@@ -117,4 +119,44 @@ def test_print_layout_renders(
     assert page.locator("#sec-mapa table").is_visible()
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF")
+    page.close()
+
+
+BASELINE = (
+    Path(__file__).parents[1] / "fixtures" / "baseline" / "redciudadana_2021_datosabiertos.json"
+)
+
+
+def _edition(view: RunView) -> EditionScores:
+    return EditionScores(
+        load_redciudadana(BASELINE), score_preset(view, load_preset("redciudadana-2021"))
+    )
+
+
+def test_changes_and_2021_edition_in_chromium(
+    browser: Any, run: RunView, hostile: RunView, rules: list[FakeRule], tmp_path: Path
+) -> None:
+    write_report(run, rules, tmp_path, previous=previous_run(), edition=_edition(run))
+    visit = Visit(browser, tmp_path / "index.html", width=390)
+    page = visit.page
+    assert page.locator("#sec-cambios").is_visible() and page.locator("#sec-edicion").is_visible()
+    assert "▲ +4,1" in page.inner_text("#sec-clasificacion table")
+    assert "Planilla de salarios" in page.inner_text("#cambios-MINFIN")
+    assert page.locator("#sec-edicion table tbody tr").count() == 31 + 31
+    # the wide 2021 table scrolls inside its wrapper; the page never scrolls sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("nav.toc a[href='#sec-edicion']")
+    assert page.evaluate("location.hash") == "#sec-edicion"
+    assert [c for c in visit.console if c.startswith("error")] == [] and visit.page_errors == []
+    page.close()
+
+    out = tmp_path / "hostile"
+    write_report(hostile, rules, out, previous=hostile_previous_run(), edition=_edition(hostile))
+    visit = Visit(browser, out / "index.html")
+    page = visit.page
+    assert "<script>window.__pwned=1;alert(1)</script>" in page.inner_text("#cambios-EVIL")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.scripts.length") == 0
+    assert visit.dialogs == [] and visit.page_errors == []
+    assert visit.requests and all(u.startswith("file://") for u in visit.requests)
     page.close()
