@@ -39,6 +39,7 @@ def test_av002_default_k1_reports_on_the_first_run() -> None:
     assert codes(found) == ["AV002"]
     assert found[0].evidence["failures_in_a_row"] == 1
     assert found[0].evidence["confirm_after_runs"] == 1
+    assert found[0].evidence["stars"] == 3  # the declared CSV's five-star level
 
 
 def test_av002_below_k_is_av004_failure_1_of_k() -> None:

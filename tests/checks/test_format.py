@@ -167,6 +167,7 @@ def test_fm003_excel_only() -> None:
     found = run(ds, {})
     assert codes(found) == ["FM003"]
     assert found[0].evidence["formats"] == ["XLSX"]
+    assert found[0].evidence["stars"] == [2]  # ckanext-qa: XLSX is two stars
 
 
 def test_fm003_not_when_an_open_alternative_exists() -> None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -63,7 +64,7 @@ class ResourceView:
     login_form: bool = False  # the HTML served holds a password field or a login form
     zip_listing: ZipListing | None = None  # members named by the bytes, for ZIP archives
 
-    @property
+    @cached_property
     def members(self) -> list[tuple[str, FormatInfo | None]]:
         """ZIP members (folders and OS clutter left out) with the format their names say."""
         if self.zip_listing is None:
@@ -74,7 +75,7 @@ class ResourceView:
             if not name.endswith("/") and not name.startswith("__MACOSX/")
         ]
 
-    @property
+    @cached_property
     def inner(self) -> FormatInfo | None:
         """The best format among a ZIP's members: a ZIP holding a CSV is as good as the CSV."""
         known = [info for _, info in self.members if info is not None]

@@ -142,7 +142,11 @@ def proprietary_format_only(ctx: DatasetContext, params: Mapping[str, Any]) -> I
     formats = sorted({info.id for _, info in data if info is not None})
     yield Hit(
         f"Todos los recursos de datos están en formatos propietarios ({', '.join(formats)}).",
-        {"formats": formats, "resources": [v.resource.url for v, _ in data][:50]},
+        {
+            "formats": formats,
+            "resources": [v.resource.url for v, _ in data][:50],
+            "stars": [info.stars if info is not None else None for _, info in data][:50],
+        },
     )
 
 
