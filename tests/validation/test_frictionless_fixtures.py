@@ -105,3 +105,9 @@ def test_merged_header_with_no_data_is_empty_table() -> None:
     assert r.parseable and not r.valid
     assert r.problems[0].code_hint == "empty-table"
     assert hints(r)["blank-label"][0] == 1
+
+
+def test_header_with_a_blank_label_is_still_the_header() -> None:
+    r = inspect_table(fx("blank-headers.csv"))
+    assert r.header_row == 1
+    assert hints(r) == {"blank-label": (1, [1])}

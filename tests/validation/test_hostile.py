@@ -95,3 +95,13 @@ def test_tab_separated_is_tsv(tmp_path: Path) -> None:
     r = inspect_table(path)
     assert r.format == "tsv" and r.delimiter == "\t"
     assert r.problem("missing-cell").rows == [3]  # type: ignore[union-attr]
+
+
+def test_two_cell_title_above_a_three_column_table(tmp_path: Path) -> None:
+    path = tmp_path / "titulo.csv"
+    path.write_text(
+        "Reporte,2023\n\nmunicipio,hombres,mujeres\nA,1,2\nB,3,4\nC,5,6\n", encoding="utf-8"
+    )
+    r = inspect_table(path)
+    assert r.header_row == 3
+    assert r.labels == ["municipio", "hombres", "mujeres"]

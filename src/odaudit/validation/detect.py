@@ -51,13 +51,26 @@ def find_header(rows: list[list[str]]) -> int:
     """0-based index of the header row: the first row about as full as the data rows.
 
     Titles, notes and summary blocks above a table fill one or two cells (or a shorter
-    summary table); the header fills about as many cells as the typical data row.
+    summary table); the header fills about as many cells as the typical data row: at
+    least three quarters of them, or at least half when it is exactly as wide as the
+    typical row (a header with a blank label), so "Reporte,2023" above a 3-column
+    table is a title.
     """
     counts = [filled(r) for r in rows]
-    nonblank = [n for n in counts if n]
+    nonblank = [(n, len(r)) for n, r in zip(counts, rows, strict=True) if n]
     if not nonblank:
         return 0
-    tally = Counter(nonblank)
-    typical = max(tally.items(), key=lambda kv: (kv[1], kv[0]))[0]
-    need = max(2, (typical + 1) // 2) if typical >= 2 else 1
-    return next((i for i, n in enumerate(counts) if n >= need), 0)
+    typical = _mode([n for n, _ in nonblank])
+    width = _mode([w for _, w in nonblank])
+    if typical < 2:
+        return next((i for i, n in enumerate(counts) if n), 0)
+    full = max(2, typical - typical // 4)
+    half = max(2, (typical + 1) // 2)
+    return next(
+        (i for i, n in enumerate(counts) if n >= full or (n >= half and len(rows[i]) == width)),
+        0,
+    )
+
+
+def _mode(values: list[int]) -> int:
+    return max(Counter(values).items(), key=lambda kv: (kv[1], kv[0]))[0]
