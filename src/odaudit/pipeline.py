@@ -30,7 +30,7 @@ from odaudit.store import RunManifest, SourceResult, Store
 if TYPE_CHECKING:
     import httpx
 
-    from odaudit.config import AuditConfig, Methodology
+    from odaudit.config import AuditConfig, CrawlSettings, Methodology
     from odaudit.http import Fetcher
 
 __all__ = ["AuditOptions", "AuditResult", "audit", "audit_async", "rescore"]
@@ -45,6 +45,7 @@ class AuditOptions:
     now: datetime | None = None  # the clock for freshness rules; UTC now by default
     only: Sequence[str] | None = None  # institution codes to audit; all by default
     resume: bool = False  # continue the latest unfinished run with the same configuration
+    refresh: bool = False  # ignore stored probes: no conditional requests, no reuse
     command: str = ""  # the command line, for the manifest
     institution_concurrency: int = 4
     dataset_concurrency: int = 16
@@ -104,8 +105,10 @@ class _Auditor:
         now: datetime,
         options: AuditOptions,
         progress: Progress,
+        crawl: CrawlSettings,
     ) -> None:
         self.store = store
+        self.crawl = crawl
         self.run_id = run_id
         self.fetcher = fetcher
         self.methodology = methodology
@@ -125,8 +128,25 @@ class _Auditor:
     async def probe(self, url: str) -> Probe:
         task = self._probes.get(url)
         if task is None:
-            task = self._probes[url] = asyncio.ensure_future(self.fetcher.probe(url))
+            task = self._probes[url] = asyncio.ensure_future(self._probe(url))
         return await task
+
+    async def _probe(self, url: str) -> Probe:
+        """Probe `url`, reusing what an earlier run stored when it is still true: within
+        `crawl.cache_max_age` without asking, else with a conditional request (304)."""
+        cached = None if self.options.refresh else self.store.cached_probe(url)
+        if cached is not None and _age(cached.fetched_at) < self.crawl.cache_max_age:
+            return _reused(cached, "fresh")
+        if cached is not None and (cached.etag or cached.last_modified):
+            probe = await self.fetcher.probe(
+                url, etag=cached.etag, last_modified=cached.last_modified
+            )
+            if probe.status == 304:
+                return _reused(cached, "revalidated")
+        else:
+            probe = await self.fetcher.probe(url)
+        self.store.remember_probe(self.run_id, probe)
+        return probe
 
     async def institution(self, inst: Institution) -> None:
         from odaudit.checks import run_institution_checks, run_source_checks
@@ -197,6 +217,7 @@ class _Auditor:
             findings = run_dataset_checks(
                 inst, dataset, by_url, self.methodology, self.now, tables=tables
             )
+            self.store.record_outcomes(self.run_id, probes)
             self.store.add_dataset(
                 self.run_id,
                 inst.code,
@@ -211,7 +232,7 @@ class _Auditor:
 
     async def tables(self, dataset: Dataset, probes: dict[str, Probe]) -> dict[str, Any]:
         """Download and inspect the dataset's tabular files (each URL once per run)."""
-        if not self.fetcher.settings.validate:
+        if not self.crawl.validate:
             return {}
         out: dict[str, Any] = {}
         for resource in dataset.resources:
@@ -219,6 +240,13 @@ class _Auditor:
             if probe is None or not _is_table(resource.format, resource.url, probe):
                 continue
             task = self._tables.get(resource.url)
+            if task is None and probe.headers.get(_CACHE_HEADER):
+                stored = self.store.cached_table(resource.url, self.run_id)
+                if stored is not None:
+                    from odaudit.validation.restore import report_from_dict
+
+                    out[resource.url] = report_from_dict(stored)
+                    continue
             if task is None:
                 task = self._tables[resource.url] = asyncio.ensure_future(
                     self._inspect(resource.url, resource.format)
@@ -236,7 +264,7 @@ class _Auditor:
         try:
             async with self._downloads:
                 got = await self.fetcher.download(
-                    url, dest, max_bytes=self.fetcher.settings.validate_max_bytes
+                    url, dest, max_bytes=self.crawl.validate_max_bytes
                 )
             if not 200 <= got.status < 300 or got.bytes == 0:
                 return None
@@ -244,7 +272,7 @@ class _Auditor:
                 report = await asyncio.to_thread(
                     inspect_table, dest, declared_format=declared, workers=1
                 )
-            report.truncated = got.truncated  # type: ignore[attr-defined]
+            report.truncated = report.truncated or got.truncated
             return report
         except FetchError:
             return None
@@ -253,6 +281,25 @@ class _Auditor:
 
 
 _TABLE_FORMATS = {"CSV", "TSV", "XLSX", "XLS", "ODS"}
+
+#: Marks a probe taken from the store instead of the network (value: fresh | revalidated).
+_CACHE_HEADER = "x-odaudit-cache"
+
+
+def _age(fetched_at: str) -> float:
+    """Seconds since an ISO timestamp (infinite when it cannot be read)."""
+    try:
+        then = datetime.fromisoformat(fetched_at)
+    except ValueError:
+        return float("inf")
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - then).total_seconds()
+
+
+def _reused(cached: Probe, how: str) -> Probe:
+    """A stored probe standing for this run's, marked so the evidence says so."""
+    return replace(cached, headers={**cached.headers, _CACHE_HEADER: how})
 
 
 def _is_table(declared: str, url: str, probe: Probe) -> bool:
@@ -331,7 +378,9 @@ async def audit_async(
     progress.start(len(institutions))
     try:
         async with Fetcher(config.crawl, policy, transport=options.transport) as fetcher:
-            auditor = _Auditor(store, run_id, fetcher, methodology, now, options, progress)
+            auditor = _Auditor(
+                store, run_id, fetcher, methodology, now, options, progress, config.crawl
+            )
             gate = asyncio.Semaphore(options.institution_concurrency)
 
             async def one(inst: Institution) -> None:

@@ -107,6 +107,20 @@ def file_csv(h: Handler) -> None:
     )
 
 
+def conditional(h: Handler) -> None:
+    """ETag "v1": a matching If-None-Match (or the same If-Modified-Since) gets 304."""
+    validators = {"ETag": '"v1"', "Last-Modified": "Tue, 01 Oct 2024 10:00:00 GMT"}
+    if h.headers.get("If-None-Match") == '"v1"' or (
+        h.headers.get("If-Modified-Since") == validators["Last-Modified"]
+    ):
+        h.send_response(304)
+        for name, value in validators.items():
+            h.send_header(name, value)
+        h.end_headers()
+        return
+    h._send(200, CSV, "text/csv", validators)
+
+
 def head405(h: Handler) -> None:
     if h.head:
         h._send(405, b"", "text/plain", {"Allow": "GET"})
@@ -310,6 +324,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/echo": echo,
     "/forbidden-head.csv": forbidden_head,
     "/empty.csv": empty,
+    "/conditional.csv": conditional,
 }
 
 

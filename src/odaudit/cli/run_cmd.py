@@ -97,6 +97,7 @@ def execute(
     log_format: str,
     only: list[str] | None = None,
     resume: bool = False,
+    refresh: bool = False,
     show_ranking: bool = True,
 ) -> int:
     """Audit, store, render, print the ranking; return the exit code."""
@@ -107,7 +108,9 @@ def execute(
     if lang not in ("es", "en"):
         err.print(f"[bold red]error:[/] --lang must be es or en, not {lang!r}")
         return int(ExitCode.USAGE)
-    options = AuditOptions(now=now, only=only, resume=resume, command=command_line())
+    options = AuditOptions(
+        now=now, only=only, resume=resume, refresh=refresh, command=command_line()
+    )
     try:
         result = audit(config, methodology, store_path, options, make_progress(log_format))
     except KeyboardInterrupt:
@@ -152,6 +155,11 @@ def register(app: typer.Typer) -> None:
         resume: bool = typer.Option(
             False, "--resume", help="Continue the latest unfinished run in the store."
         ),
+        refresh: bool = typer.Option(
+            False,
+            "--refresh",
+            help="Fetch everything again: no conditional requests, no reuse of stored probes.",
+        ),
         fail_under: float | None = FAIL_UNDER,
         fail_on: str | None = FAIL_ON,
         lang: str = LANG,
@@ -184,5 +192,6 @@ def register(app: typer.Typer) -> None:
             log_format=log_format,
             only=only or None,
             resume=resume,
+            refresh=refresh,
         )
         raise typer.Exit(code)

@@ -16,6 +16,7 @@ _HOST = re.compile(r"^[a-z0-9.-]+(:[0-9]{1,5})?$")
 _CRAWL = (
     "timeout", "connect_timeout", "concurrency", "per_host_concurrency", "per_host_interval",
     "max_redirects", "max_bytes", "sniff_bytes", "hosts", "validate", "validate_max_bytes",
+    "cache_max_age",
 )  # fmt: skip
 _HOST_KEYS = ("per_host_concurrency", "per_host_interval")
 
@@ -113,6 +114,7 @@ def read_crawl(doc: Doc, node: Node, contact: str) -> CrawlSettings:
         sniff_bytes=sniff,
         validate=f.boolean("validate") is not False,
         validate_max_bytes=f.integer("validate_max_bytes", d.validate_max_bytes, minimum=1),
+        cache_max_age=f.number("cache_max_age", d.cache_max_age, minimum=0),
         contact=contact,
         hosts=hosts,
     )

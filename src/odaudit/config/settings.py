@@ -35,6 +35,7 @@ class CrawlSettings:
     sniff_bytes: int = 65536  # bytes of a file kept to tell what it really is
     validate: bool = True  # download tabular files and inspect what they hold (DV/PD rules)
     validate_max_bytes: int = 50 * 1024 * 1024  # cap on a file downloaded for validation
+    cache_max_age: float = 0.0  # seconds a stored successful probe is reused without asking
     contact: str = DEFAULT_CONTACT
     user_agent: str = ""  # built from the version and contact when left empty
     hosts: dict[str, HostSettings] = field(

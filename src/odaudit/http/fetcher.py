@@ -176,15 +176,25 @@ class Fetcher:
             headers=answer.headers,
         )
 
-    async def probe(self, url: str) -> Probe:
+    async def probe(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Probe:
         """What a resource URL answers, with its first `sniff_bytes`. Never raises.
 
-        See `ProbeStrategy` for whether a HEAD is tried first.
+        See `ProbeStrategy` for whether a HEAD is tried first. With the validators of an
+        earlier answer (`etag`, `last_modified`) the request is conditional: an unchanged
+        resource answers 304 (status 304, outcome OK, no body) and the caller reuses what
+        it stored.
         """
         fetched_at = datetime.now(UTC).isoformat()
         started = time.perf_counter()
+        conditional: dict[str, str] = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
         try:
-            probe = await self._probe(url)
+            probe = await self._probe(url, conditional)
         except FetchError as exc:
             probe = Probe(url=url, outcome=exc.outcome, error=exc.message)
         except Exception as exc:  # hostile input must become evidence, never a crash
@@ -197,20 +207,26 @@ class Fetcher:
 
     # ------------------------------------------------------------------ probe
 
-    async def _probe(self, url: str) -> Probe:
+    async def _probe(self, url: str, conditional: Mapping[str, str]) -> Probe:
         head: _Answer | None = None
         if self.probe_strategy == "head":
             try:
-                head = await self._retrying(self.probe_retries, "HEAD", url, _Body(0))
+                head = await self._retrying(
+                    self.probe_retries, "HEAD", url, _Body(0), None, conditional or None
+                )
             except FetchError as exc:
                 if exc.outcome is not ProbeOutcome.NETWORK_ERROR:
                     raise
+            if head is not None and head.status == 304:
+                return self._not_modified(url, "HEAD", head)
             if head is not None and not needs_get(head.status, head.headers, head.final_url):
                 return self._to_probe(url, "HEAD", head)
         sniff = self.settings.sniff_bytes
-        ranged = {"Range": f"bytes=0-{max(sniff, 1) - 1}"}
+        ranged = {"Range": f"bytes=0-{max(sniff, 1) - 1}", **conditional}
         try:
             got = await self._retrying(self.probe_retries, "GET", url, _Body(sniff), None, ranged)
+            if got.status == 304:
+                return self._not_modified(url, "GET", got)
             if got.status == 416:  # an empty file cannot satisfy any range
                 got = await self._retrying(self.probe_retries, "GET", url, _Body(sniff))
         except FetchError as exc:
@@ -220,6 +236,12 @@ class Fetcher:
             probe.error = f"GET after HEAD failed: {exc.message}"
             return probe
         return self._to_probe(url, "GET", got)
+
+    @classmethod
+    def _not_modified(cls, url: str, method: str, answer: _Answer) -> Probe:
+        probe = cls._to_probe(url, method, answer)
+        probe.outcome = ProbeOutcome.OK
+        return probe
 
     @staticmethod
     def _to_probe(url: str, method: str, answer: _Answer) -> Probe:

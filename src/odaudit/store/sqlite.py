@@ -600,6 +600,14 @@ class Store:
                 (probe.url, probe.etag, probe.last_modified, probe.fetched_at, run_id, dumps(data)),
             )
 
+    def cached_table(self, url: str, before_run: int) -> dict[str, Any] | None:
+        """The latest table report of `url` from a run before `before_run`."""
+        row = self._conn.execute(
+            "SELECT data FROM tables WHERE url = ? AND run_id < ? ORDER BY run_id DESC LIMIT 1",
+            (url, before_run),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
     def record_outcomes(self, run_id: int, probes: Iterable[Probe]) -> None:
         """One row per URL and run, so availability can demand K failures in a row."""
         with self._tx() as c:
