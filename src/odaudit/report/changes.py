@@ -54,6 +54,24 @@ class _Context:
     fmt: Formatter
     rules: Mapping[str, RuleInfo]
     titles: dict[tuple[str, str], str]  # (institution, dataset id) -> title, both runs
+    new: dict[str, list[Finding]]  # by institution, so a national diff is read once
+    fixed: dict[str, list[Finding]]
+    added: dict[str, list[str]]  # dataset titles by institution
+    removed: dict[str, list[str]]
+
+
+def _by_institution(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        out.setdefault(f.institution, []).append(f)
+    return out
+
+
+def _titles_by_institution(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for inst, title in pairs:
+        out.setdefault(inst, []).append(plain_text(title) or "—")
+    return out
 
 
 def _label(table: Mapping[str, str], key: str, _: Gettext) -> str:
@@ -96,8 +114,8 @@ def _groups(findings: Sequence[Finding], ctx: _Context) -> tuple[list[ProblemGro
     return shown, len(groups) - len(shown)
 
 
-def _titles(pairs: Sequence[tuple[str, str]], code: str) -> tuple[list[str], int]:
-    names = sorted(plain_text(title) or "—" for inst, title in pairs if inst == code)
+def _capped(titles: Sequence[str]) -> tuple[list[str], int]:
+    names = sorted(titles)
     return names[:MAX_CHANGE_ITEMS], max(0, len(names) - MAX_CHANGE_ITEMS)
 
 
@@ -114,12 +132,11 @@ def _institution(
         status = ctx._("no auditada en esta medición")
     elif not was_there:
         status = ctx._("nueva en esta medición")
-    new = [f for f in diff.new_findings if f.institution == ch.code]
-    fixed = [f for f in diff.fixed_findings if f.institution == ch.code]
+    new, fixed = ctx.new.get(ch.code, []), ctx.fixed.get(ch.code, [])
     new_groups, new_hidden = _groups(new, ctx)
     fixed_groups, fixed_hidden = _groups(fixed, ctx)
-    added, added_hidden = _titles(diff.datasets_added, ch.code)
-    removed, removed_hidden = _titles(diff.datasets_removed, ch.code)
+    added, added_hidden = _capped(ctx.added.get(ch.code, []))
+    removed, removed_hidden = _capped(ctx.removed.get(ch.code, []))
     lost = [
         (
             plain_text(loss.title) or plain_text(loss.key_id),
@@ -191,7 +208,16 @@ def build_changes(
         for inst in view.institutions
         for dv in inst.datasets
     }
-    ctx = _Context(_, fmt, rules, titles)
+    ctx = _Context(
+        _,
+        fmt,
+        rules,
+        titles,
+        _by_institution(diff.new_findings),
+        _by_institution(diff.fixed_findings),
+        _titles_by_institution(diff.datasets_added),
+        _titles_by_institution(diff.datasets_removed),
+    )
     before_codes = {i.code for i in previous.institutions}
     after_codes = {i.code for i in current.institutions}
     rank = {code: n for n, code in enumerate(order)}
