@@ -160,6 +160,24 @@ def test_another_methodology_compares_problems_not_scores(
     assert {r.change.text for r in ctx.ranking if r.change} == {"—"}
 
 
+@pytest.mark.parametrize("unscored", ["previous", "current"])
+def test_an_unscored_run_compares_problems_only(
+    run: RunView, rules: list[FakeRule], unscored: str
+) -> None:
+    before = previous_run()
+    if unscored == "previous":
+        before.scorecard = None
+    else:
+        run.scorecard = None
+    md = render_markdown(run, rules, previous=before)
+    section = _section(md, CHANGES_ES)
+    assert "Una de las dos mediciones no tiene puntajes" in section
+    assert "misma metodología" not in section
+    after = "74,1" if unscored == "previous" else "—"
+    minfin = f"| **MINFIN** — Ministerio de Finanzas Públicas | — | {after} | — | 1 | 0 |"
+    assert minfin in section and "**Problemas nuevos:** 1" in md
+
+
 def test_groups_and_lists_are_capped(run: RunView, rules: list[FakeRule]) -> None:
     minfin = run.institutions[0]
     extra_rules = MAX_CHANGE_GROUPS + 3

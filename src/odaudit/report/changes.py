@@ -228,13 +228,17 @@ def build_changes(
     ]
     shown = [item for item in items if _has_news(item)]
     note = ""
-    if not comparable:
-        card = previous.scorecard
-        name = plain_text(card.methodology) if card else ""
+    card = previous.scorecard
+    if card is None or current.scorecard is None:
+        note = _(
+            "Una de las dos mediciones no tiene puntajes; solo se comparan sus problemas y "
+            "conjuntos de datos."
+        )
+    elif not comparable:
         note = _(
             "La medición anterior no se puntuó con la misma metodología y escala (%(name)s); "
             "sus puntajes no se comparan, solo sus problemas y conjuntos de datos."
-        ) % {"name": name or "—"}
+        ) % {"name": plain_text(card.methodology) or "—"}
     m = previous.manifest
     info = ChangesInfo(
         previous_run=m.run_id,
