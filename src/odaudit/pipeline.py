@@ -214,10 +214,22 @@ class _Auditor:
             probes = await asyncio.gather(*(self.probe(u) for u in urls))
             by_url = dict(zip(urls, probes, strict=True))
             tables = await self.tables(dataset, by_url)
+            hashes = self._content_hashes(by_url)
             findings = run_dataset_checks(
-                inst, dataset, by_url, self.methodology, self.now, tables=tables
+                inst,
+                dataset,
+                by_url,
+                self.methodology,
+                self.now,
+                tables=tables,
+                failure_streaks={
+                    u: self.store.failure_streak(u, before_run=self.run_id) for u in urls
+                },
+                license_probes=await self._license_probes(dataset),
+                content_hashes=hashes,
+                previous_hashes=self.store.previous_content_hashes(urls, self.run_id),
             )
-            self.store.record_outcomes(self.run_id, probes)
+            self.store.record_outcomes(self.run_id, probes, hashes)
             self.store.add_dataset(
                 self.run_id,
                 inst.code,
@@ -229,6 +241,27 @@ class _Auditor:
             self.progress.dataset_done(inst.code, len(dataset.resources), len(findings))
         finally:
             self._datasets_in_flight.release()
+
+    def _content_hashes(self, probes: dict[str, Probe]) -> dict[str, str]:
+        """sha256 of each sniffed prefix; an unchanged (reused) probe keeps the last hash."""
+        from odaudit.checks import content_hash
+
+        reused = [u for u, p in probes.items() if p.headers.get(_CACHE_HEADER)]
+        out = self.store.previous_content_hashes(reused, self.run_id)
+        for url, probe in probes.items():
+            if url not in out and (digest := content_hash(probe)):
+                out[url] = digest
+        return out
+
+    async def _license_probes(self, dataset: Dataset) -> dict[str, Probe]:
+        """Probe a licence link only when the registry does not already know what it means:
+        a portal's own licence page can be broken; creativecommons.org is not worth a request."""
+        from odaudit.checks.licenses import resolve_license
+
+        url = dataset.license_url.strip()
+        if not url.startswith(("http://", "https://")) or resolve_license(url) is not None:
+            return {}
+        return {url: await self.probe(url)}
 
     async def tables(self, dataset: Dataset, probes: dict[str, Probe]) -> dict[str, Any]:
         """Download and inspect the dataset's tabular files (each URL once per run)."""

@@ -218,6 +218,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0005_content_hashes",
+        """
+        ALTER TABLE resource_history ADD COLUMN sha256 TEXT;
+        """,
+    ),
 ]
 
 
@@ -608,13 +614,30 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
-    def record_outcomes(self, run_id: int, probes: Iterable[Probe]) -> None:
-        """One row per URL and run, so availability can demand K failures in a row."""
+    def record_outcomes(
+        self, run_id: int, probes: Iterable[Probe], hashes: Mapping[str, str] | None = None
+    ) -> None:
+        """One row per URL and run, so availability can demand K failures in a row and
+        freshness can tell whether the bytes changed since the last run."""
+        hashes = hashes or {}
         with self._tx() as c:
             c.executemany(
-                "INSERT OR REPLACE INTO resource_history VALUES (?, ?, ?, ?)",
-                [(p.url, run_id, p.outcome.value, p.status) for p in probes],
+                "INSERT OR REPLACE INTO resource_history VALUES (?, ?, ?, ?, ?)",
+                [(p.url, run_id, p.outcome.value, p.status, hashes.get(p.url)) for p in probes],
             )
+
+    def previous_content_hashes(self, urls: Iterable[str], before_run: int) -> dict[str, str]:
+        """For each URL, the content hash recorded by the latest earlier run that had one."""
+        out: dict[str, str] = {}
+        for url in urls:
+            row = self._conn.execute(
+                "SELECT sha256 FROM resource_history WHERE url = ? AND run_id < ?"
+                " AND sha256 IS NOT NULL ORDER BY run_id DESC LIMIT 1",
+                (url, before_run),
+            ).fetchone()
+            if row:
+                out[url] = row[0]
+        return out
 
     def failure_streak(self, url: str, before_run: int | None = None) -> int:
         """How many runs in a row (newest first, up to `before_run` excluded) `url` failed."""
