@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from odaudit.models import CoverageStatus, Finding, Severity
 from odaudit.store.view import RunView
@@ -26,8 +27,17 @@ __all__ = [
 FindingKey = tuple[str, str | None, str | None, str]
 
 
+def _portable(value: str | None) -> str | None:
+    """A URL without its scheme and host, so a portal that moved host or port (or a demo
+    served on a new port) is not read as every finding fixed and found again."""
+    if value and value.startswith(("http://", "https://")):
+        parts = urlsplit(value)
+        return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return value
+
+
 def _key(f: Finding) -> FindingKey:
-    return (f.institution, f.dataset_id, f.resource_url, f.code)
+    return (f.institution, _portable(f.dataset_id), _portable(f.resource_url), f.code)
 
 
 @dataclass
@@ -81,9 +91,9 @@ def _findings(view: RunView) -> dict[FindingKey, Finding]:
     return {_key(f): f for inst in view.institutions for f in inst.all_findings()}
 
 
-def _datasets(view: RunView) -> dict[tuple[str, str], str]:
+def _datasets(view: RunView) -> dict[tuple[str, str | None], str]:
     return {
-        (inst.code, dv.dataset.id): dv.dataset.title
+        (inst.code, _portable(dv.dataset.id)): dv.dataset.title
         for inst in view.institutions
         for dv in inst.datasets
     }

@@ -25,28 +25,52 @@ def _finding(code: str, sev: Severity, ds: str = "d1", msg: str = "m") -> Findin
     return Finding(code=code, severity=sev, message=msg, institution="INE", dataset_id=ds)
 
 
-def _run(run_id: int, score: float, findings: list[Finding], cov: CoverageStatus,
-         datasets: tuple[str, ...] = ("d1",)) -> RunView:
+def _run(
+    run_id: int,
+    score: float,
+    findings: list[Finding],
+    cov: CoverageStatus,
+    datasets: tuple[str, ...] = ("d1",),
+) -> RunView:
     inst = InstitutionView(
         code="INE",
         name="Instituto Nacional de Estadística",
         sector="estadística",
         datasets=[
-            DatasetView(Dataset(id=d, title=f"T {d}"), {}, [f for f in findings if f.dataset_id == d])
+            DatasetView(
+                Dataset(id=d, title=f"T {d}"), {}, [f for f in findings if f.dataset_id == d]
+            )
             for d in datasets
         ],
         coverage=[CoverageItem("censo", "Censo", cov, [])],
     )
-    card = ScoreCard("m", "1", "h", score, "b",
-                     [InstitutionScore("INE", inst.name, {}, score, None, score, "b", 1)], [])
+    card = ScoreCard(
+        "m",
+        "1",
+        "h",
+        score,
+        "b",
+        [InstitutionScore("INE", inst.name, {}, score, None, score, "b", 1)],
+        [],
+    )
     return RunView(RunManifest(run_id=run_id), {}, [inst], card)
 
 
 def test_diff_new_fixed_and_losses() -> None:
-    before = _run(1, 80.0, [_finding("LI001", Severity.ERROR), _finding("MD001", Severity.WARNING)],
-                  CoverageStatus.FOUND, ("d1", "d0"))
-    after = _run(2, 70.0, [_finding("LI001", Severity.ERROR, msg="reworded"),
-                           _finding("AV002", Severity.ERROR)], CoverageStatus.PDF_ONLY, ("d1", "d2"))
+    before = _run(
+        1,
+        80.0,
+        [_finding("LI001", Severity.ERROR), _finding("MD001", Severity.WARNING)],
+        CoverageStatus.FOUND,
+        ("d1", "d0"),
+    )
+    after = _run(
+        2,
+        70.0,
+        [_finding("LI001", Severity.ERROR, msg="reworded"), _finding("AV002", Severity.ERROR)],
+        CoverageStatus.PDF_ONLY,
+        ("d1", "d2"),
+    )
     d = diff_runs(before, after)
     assert [f.code for f in d.new_findings] == ["AV002"]
     assert [f.code for f in d.fixed_findings] == ["MD001"]  # reworded LI001 is the same finding
@@ -59,8 +83,12 @@ def test_diff_new_fixed_and_losses() -> None:
 
 def test_gate_breaches() -> None:
     before = _run(1, 80.0, [], CoverageStatus.FOUND)
-    after = _run(2, 70.0, [_finding("AV002", Severity.ERROR), _finding("MD004", Severity.WARNING)],
-                 CoverageStatus.MISSING)
+    after = _run(
+        2,
+        70.0,
+        [_finding("AV002", Severity.ERROR), _finding("MD004", Severity.WARNING)],
+        CoverageStatus.MISSING,
+    )
     breaches = evaluate_gate(after, diff_runs(before, after), Gate(min_national=75))
     kinds = sorted(b.kind for b in breaches)
     # national drop and INE drop, one new error (the warning is below the default), a lost key dataset
@@ -108,3 +136,27 @@ def test_every_format_renders_and_escapes(fmt: str) -> None:
 def test_unknown_format() -> None:
     with pytest.raises(ValueError):
         render_gate("yaml", [], None, 1)
+
+
+def test_same_portal_on_another_port_is_no_change() -> None:
+    def run(run_id: int, port: int) -> RunView:
+        url = f"http://127.0.0.1:{port}/files/a.csv"
+        f = Finding(
+            code="AV002",
+            severity=Severity.ERROR,
+            message="m",
+            institution="INE",
+            dataset_id=f"http://127.0.0.1:{port}/mem/#precios",
+            resource_url=url,
+        )
+        inst = InstitutionView(
+            code="INE",
+            name="INE",
+            sector="",
+            datasets=[DatasetView(Dataset(id=f.dataset_id or "", title="P"), {}, [f])],
+        )
+        return RunView(RunManifest(run_id=run_id), {}, [inst], None)
+
+    d = diff_runs(run(1, 8765), run(2, 9999))
+    assert d.new_findings == [] and d.fixed_findings == []
+    assert d.datasets_added == [] and d.datasets_removed == []
