@@ -282,30 +282,35 @@ class _Auditor:
                     continue
             if task is None:
                 task = self._tables[resource.url] = asyncio.ensure_future(
-                    self._inspect(resource.url, resource.format)
+                    self._inspect(resource.url, resource.format, probe)
                 )
             report = await task
             if report is not None:
                 out[resource.url] = report
         return out
 
-    async def _inspect(self, url: str, declared: str) -> Any:
+    async def _inspect(self, url: str, declared: str, probe: Probe) -> Any:
         from odaudit.http import FetchError
         from odaudit.validation import inspect_table
 
         dest = self._workdir / f"{len(self._tables)}-{uuid.uuid4().hex}"
         try:
-            async with self._downloads:
-                got = await self.fetcher.download(
-                    url, dest, max_bytes=self.crawl.validate_max_bytes
-                )
-            if not 200 <= got.status < 300 or got.bytes == 0:
-                return None
+            truncated = False
+            if _whole_body(probe):  # a small file: the probe already read all of it
+                dest.write_bytes(probe.sniff)
+            else:
+                async with self._downloads:
+                    got = await self.fetcher.download(
+                        url, dest, max_bytes=self.crawl.validate_max_bytes
+                    )
+                if not 200 <= got.status < 300 or got.bytes == 0:
+                    return None
+                truncated = got.truncated
             async with self._inspections:
                 report = await asyncio.to_thread(
                     inspect_table, dest, declared_format=declared, workers=1
                 )
-            report.truncated = report.truncated or got.truncated
+            report.truncated = report.truncated or truncated
             return report
         except FetchError:
             return None
@@ -317,6 +322,17 @@ _TABLE_FORMATS = {"CSV", "TSV", "XLSX", "XLS", "ODS"}
 
 #: Marks a probe taken from the store instead of the network (value: fresh | revalidated).
 _CACHE_HEADER = "x-odaudit-cache"
+
+
+def _whole_body(probe: Probe) -> bool:
+    """Did the probe's sniff read the entire file (its declared length, nothing more)?"""
+    return (
+        not probe.headers.get(_CACHE_HEADER)
+        and probe.content_length is not None
+        and 0 < probe.content_length == len(probe.sniff)
+        and probe.status in (200, 206)
+        and "content-encoding" not in probe.headers
+    )
 
 
 def _age(fetched_at: str) -> float:
