@@ -48,8 +48,14 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+#: Longest field a table may hold (the csv module's default). Set before every parse because the
+#: limit is process-wide and other libraries (frictionless) raise it for everybody.
+FIELD_LIMIT = 131072
+
+
 def parse_sample(text: str, delimiter: str, max_rows: int = 2000) -> tuple[list[list[str]], str]:
     """The first records of the decoded sample, and the parser's complaint if it gave up."""
+    csv.field_size_limit(FIELD_LIMIT)
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines.pop()  # the sample cut a record short
@@ -116,6 +122,7 @@ def _scan_range(
             errors="odaudit.count",
             newline="",
         )
+        csv.field_size_limit(FIELD_LIMIT)
         reader = csv.reader(text, delimiter=delimiter)
         try:
             for _ in itertools.islice(reader, skip):
