@@ -55,9 +55,18 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, str(HERE / "fakeckan.py"), "--port", str(port), "--n", str(a.n),
-         "--latency", str(a.latency)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            str(HERE / "fakeckan.py"),
+            "--port",
+            str(port),
+            "--n",
+            str(a.n),
+            "--latency",
+            str(a.latency),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None
@@ -82,8 +91,17 @@ def main() -> None:
         ckanapi = shutil.which("ckanapi")
         for _ in range(a.repeat):
             wall, rss, out = timed(
-                [sys.executable, "-m", "odaudit", "sources", "check", "-i", str(config),
-                 "--format", "json"]
+                [
+                    sys.executable,
+                    "-m",
+                    "odaudit",
+                    "sources",
+                    "check",
+                    "-i",
+                    str(config),
+                    "--format",
+                    "json",
+                ]
             )
             rows["odaudit"].append((wall, rss))
             counts["odaudit"] = json.loads(out)[0]["datasets"]
@@ -106,8 +124,10 @@ def main() -> None:
             r[0] for r in rows["ckanapi"]
         )
         print(f"odaudit / ckanapi wall: {ratio:.2f} (target <= 1.00)")
-    print(f"odaudit peak RSS target: <= 150 MB; machine: {os.cpu_count()} cores, "
-          f"Python {sys.version.split()[0]}")
+    print(
+        f"odaudit peak RSS target: <= 150 MB; machine: {os.cpu_count()} cores, "
+        f"Python {sys.version.split()[0]}"
+    )
 
 
 if __name__ == "__main__":

@@ -76,9 +76,23 @@ def run_odaudit(config: Path, out: Path, port: int) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "odaudit", "run", "--institutions", str(config), "--out", str(out),
-         "--store", str(out.parent / "bench.sqlite"), "--log-format", "json"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "odaudit",
+            "run",
+            "--institutions",
+            str(config),
+            "--out",
+            str(out),
+            "--store",
+            str(out.parent / "bench.sqlite"),
+            "--log-format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):
@@ -100,10 +114,23 @@ def main() -> None:
         KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, str(HERE / "simportal.py"), "--port", str(port), "--datasets",
-         str(a.datasets), "--resources", str(a.resources), "--latency", str(a.latency),
-         "--hang", "60", *(["--no-hangs"] if a.no_hangs else [])],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            str(HERE / "simportal.py"),
+            "--port",
+            str(port),
+            "--datasets",
+            str(a.datasets),
+            "--resources",
+            str(a.resources),
+            "--latency",
+            str(a.latency),
+            "--hang",
+            "60",
+            *(["--no-hangs"] if a.no_hangs else []),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None
@@ -131,16 +158,26 @@ def main() -> None:
     finally:
         server.terminate()
     hangs = sum(1 for i in range(n_res) if kind_of(i) == "hang")
-    print(f"workload: {a.datasets} datasets, {n_res} resources ({hangs} hang), latency "
-          f"{a.latency * 1000:.0f} ms, timeout {a.timeout:g} s, per-host limit {a.lanes}; "
-          f"mix per {len(KINDS)}: {', '.join(sorted(set(KINDS)))}")
-    print(f"first run:  {first:7.1f} s wall   bound {limit:6.1f} s   ratio {first / limit:4.2f}  "
-          f"(target <= 1.20)   requests {stats['requests']}")
-    print(f"peak RSS:   {max(rss, rss2, rss3):7.0f} MB                                (target <= 300 MB)")
-    print(f"rerun, conditional (cache_max_age 0):   {second:7.1f} s   speed-up {first / second:5.1f}x"
-          f"   requests {stats2['requests']}, 304s {stats2['not_modified']}")
-    print(f"rerun, cache_max_age 3600:              {third:7.1f} s   speed-up {first / third:5.1f}x"
-          f"   requests {stats3['requests']}   (target >= 10x)")
+    print(
+        f"workload: {a.datasets} datasets, {n_res} resources ({hangs} hang), latency "
+        f"{a.latency * 1000:.0f} ms, timeout {a.timeout:g} s, per-host limit {a.lanes}; "
+        f"mix per {len(KINDS)}: {', '.join(sorted(set(KINDS)))}"
+    )
+    print(
+        f"first run:  {first:7.1f} s wall   bound {limit:6.1f} s   ratio {first / limit:4.2f}  "
+        f"(target <= 1.20)   requests {stats['requests']}"
+    )
+    print(
+        f"peak RSS:   {max(rss, rss2, rss3):7.0f} MB                                (target <= 300 MB)"
+    )
+    print(
+        f"rerun, conditional (cache_max_age 0):   {second:7.1f} s   speed-up {first / second:5.1f}x"
+        f"   requests {stats2['requests']}, 304s {stats2['not_modified']}"
+    )
+    print(
+        f"rerun, cache_max_age 3600:              {third:7.1f} s   speed-up {first / third:5.1f}x"
+        f"   requests {stats3['requests']}   (target >= 10x)"
+    )
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
 

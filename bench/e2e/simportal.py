@@ -21,7 +21,9 @@ from aiohttp import web
 
 BLOCK = [("ok", 90), ("404", 4), ("500", 2), ("301", 2), ("head405", 1), ("hang", 1)]
 KINDS = [k for k, n in BLOCK for _ in range(n)]
-BODY = ("id,municipio,valor\n" + "".join(f"{i},Municipio {i},{i * 1.5}\n" for i in range(30))).encode()
+BODY = (
+    "id,municipio,valor\n" + "".join(f"{i},Municipio {i},{i * 1.5}\n" for i in range(30))
+).encode()
 ETAG = '"v1"'
 LAST_MODIFIED = "Mon, 02 Nov 2026 10:00:00 GMT"
 

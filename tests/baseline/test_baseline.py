@@ -11,7 +11,9 @@ import pytest
 from odaudit.baseline import BaselineError, load_redciudadana
 from odaudit.store import Store
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "baseline" / "redciudadana_2021_datosabiertos.json"
+FIXTURE = (
+    Path(__file__).parents[1] / "fixtures" / "baseline" / "redciudadana_2021_datosabiertos.json"
+)
 
 
 def test_reads_all_30_institutions() -> None:

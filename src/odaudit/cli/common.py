@@ -256,8 +256,8 @@ def load_run_ref(ref: str | None, store: Path | None, *, before: int | None = No
             raise fail(f"{store}: no complete run before run {before} to compare with")
         run = str(prev)
     elif ref is not None and not ref.isdigit() and ref != "latest":
-        path, _, run_part = ref.partition("#")
-        path, run = Path(path), (run_part or None)  # type: ignore[assignment]
+        store_part, _, run_part = ref.partition("#")
+        path, run = Path(store_part), (run_part or None)
     if path is None:
         raise fail("say which store: --store PATH (or give a store path instead of a run id)")
     try:
