@@ -22,7 +22,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import odaudit
-from odaudit.models import Dataset, Finding, Institution, Probe, ProbeOutcome, ScoreCard, Source
+from odaudit.models import (
+    Dataset,
+    Finding,
+    Institution,
+    Probe,
+    ProbeOutcome,
+    Resource,
+    ScoreCard,
+    Source,
+)
 from odaudit.progress import NullProgress, Progress
 from odaudit.scoring import score_run
 from odaudit.store import RunManifest, SourceResult, Store
@@ -380,8 +389,16 @@ def _table_evidence(report: Any) -> dict[str, Any]:
 
 
 def _light(dataset: Dataset) -> Dataset:
-    """What coverage matching needs, without long texts held for the whole institution."""
-    return replace(dataset, description=dataset.description[:500], extras={})
+    """What coverage matching needs (titles, words, formats), without the long texts: an
+    institution's datasets are held until its coverage is judged, the full ones are in the store."""
+    return replace(
+        dataset,
+        description=dataset.description[:500],
+        extras={},
+        resources=[
+            Resource(url=r.url, format=r.format, media_type=r.media_type) for r in dataset.resources
+        ],
+    )
 
 
 async def audit_async(
