@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 from typing import Any, Protocol
 
+from odaudit.checks.registry import DIMENSION_OF, get_rule
 from odaudit.models import (
     CoverageItem,
     CoverageStatus,
@@ -39,17 +40,6 @@ from odaudit.models import (
 from odaudit.store.view import RunView
 
 __all__ = ["MethodologyLike", "band_for", "coverage_score", "score_run"]
-
-_PREFIX_DIMENSION = {
-    "AV": "availability",
-    "FM": "format",
-    "LI": "license",
-    "FR": "freshness",
-    "MD": "metadata",
-    "DV": "validity",
-    "PD": "personal_data",
-    "CV": "coverage",
-}
 
 
 class RuleSettingsLike(Protocol):
@@ -88,14 +78,14 @@ class _RuleWeight:
 
 
 def _rule_weight(code: str, methodology: MethodologyLike) -> _RuleWeight:
-    dimension = _PREFIX_DIMENSION.get(code[:2], "metadata")
+    """A rule's dimension and weight (the methodology's override first). A code the registry
+    no longer knows (a store written by another version) counts in its category, weight 0."""
+    dimension = DIMENSION_OF.get(code[:2], "metadata")
     weight = 0.0
     try:
-        from odaudit.checks import get_rule
-
         rule = get_rule(code)
         dimension, weight = rule.dimension, float(rule.weight)
-    except (ImportError, KeyError):
+    except KeyError:
         pass
     override = methodology.rules.get(code)
     if override is not None and getattr(override, "weight", None) is not None:

@@ -70,21 +70,6 @@ _XML_ROOTS = (
 )
 
 
-def _sniff_zip(head: bytes) -> str:
-    """An OOXML/ODF package names its parts near the start; a plain zip does not."""
-    if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in head:
-        return "ODS"
-    if b"mimetypeapplication/vnd.oasis.opendocument.text" in head:
-        return "ODT"
-    if b"xl/" in head:
-        return "XLSX"
-    if b"word/" in head:
-        return "DOCX"
-    if b"ppt/" in head:
-        return "PPTX"
-    return "ZIP"
-
-
 #: What the checks' sniffer may say that tells no format apart.
 _VAGUE = frozenset({"TEXT", "OLE2"})
 
@@ -92,47 +77,20 @@ _VAGUE = frozenset({"TEXT", "OLE2"})
 def sniff_format(sniff: bytes) -> str | None:
     """CKAN's short name for the format the first bytes of a body show, or None.
 
-    Signatures first (including XML roots: RDF, KML, Atom, RSS), then the checks'
-    text and OLE2 tests; plain text and an unnamed OLE2 file prove nothing.
+    The checks' sniffer (`odaudit.checks.sniff.detect_format`) decides; XML is narrowed by
+    its root element (RDF, KML, Atom, RSS), and plain text or an unnamed OLE2 file prove nothing.
     """
     if not isinstance(sniff, bytes) or not sniff:
         return None
-    found = _signature(sniff[:2048])
-    if found is not None:
-        return found
     try:
         detected = detect_format(sniff[:2048])
     except (ValueError, LookupError):
         return None
-    if detected is None or detected in _VAGUE:
-        return None
-    return canonical_format(detected)
-
-
-def _signature(head: bytes) -> str | None:
-    """Magic numbers, and markup whose root names the format."""
-    if head.startswith(b"%PDF"):
-        return "PDF"
-    if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(head)
-    if head.startswith(b"\x1f\x8b"):
-        return "GZ"
-    if head.startswith(b"Rar!"):
-        return "RAR"
-    if head.startswith(b"\x89PNG"):
-        return "PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "GIF"
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<!doctype html", b"<html")) or (
-        text.startswith(b"<") and b"<html" in text[:512]
-    ):
-        return "HTML"
-    if text.startswith(b"<?xml") or text.startswith(b"<"):
+    if detected == "XML":
+        text = sniff[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         for marker, name in _XML_ROOTS:
             if marker in text:
                 return name
-        return "XML" if text.startswith(b"<?xml") else None
-    return None
+    if detected is None or detected in _VAGUE:
+        return None
+    return canonical_format(detected)
