@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from odaudit.models import Finding, ScoreCard
+from odaudit.models import DIMENSIONS, Finding, ScoreCard
 from odaudit.store.view import RunView
 
 __all__ = [
@@ -53,13 +53,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "dataset_id",
         "title",
         "score",
-        "availability",
-        "format",
-        "license",
-        "freshness",
-        "metadata",
-        "validity",
-        "personal_data",
+        *DIMENSIONS,
         "n_resources",
         "n_findings",
         "landing_page",
@@ -124,15 +118,7 @@ def rows(view: RunView, level: str) -> Iterator[dict[str, Any]]:
                     "n_findings": len(dv.findings),
                     "landing_page": dv.dataset.landing_page,
                 }
-                for dim in (
-                    "availability",
-                    "format",
-                    "license",
-                    "freshness",
-                    "metadata",
-                    "validity",
-                    "personal_data",
-                ):
+                for dim in DIMENSIONS:
                     row[dim] = ds.dimensions.get(dim) if ds else None
                 yield row
     elif level == "dimension":
@@ -209,18 +195,7 @@ _TYPES: dict[str, str] = {
     "score": "number",
     "datasets_score": "number",
     "coverage": "number",
-    **{
-        d: "number"
-        for d in (
-            "availability",
-            "format",
-            "license",
-            "freshness",
-            "metadata",
-            "validity",
-            "personal_data",
-        )
-    },
+    **dict.fromkeys(DIMENSIONS, "number"),
 }
 
 _DESCRIPTIONS: dict[str, str] = {
