@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -326,6 +326,13 @@ def _bands(doc: Doc, node: Node | None) -> list[tuple[str, float]]:
     items = doc.sequence(node, "bands")
     if items is None:
         return list(_DEFAULT_BANDS)
+    if not items:
+        doc.add(node, "bands is empty", "list at least one band, e.g. {name: insuficiente, min: 0}")
+    return read_bands(doc, items, scale_max=100)
+
+
+def read_bands(doc: Doc, items: Sequence[Node], *, scale_max: float) -> list[tuple[str, float]]:
+    """`bands:` items ({name, min}), highest first, names unique; shared with the presets."""
     out: list[tuple[str, float]] = []
     for item in items:
         f = doc.mapping(item, "band")
@@ -333,7 +340,7 @@ def _bands(doc: Doc, node: Node | None) -> list[tuple[str, float]]:
             continue
         f.keys(("name", "min"), required=("name", "min"))
         name = f.string("name", nonempty=True)
-        minimum = f.number("min", -1.0, minimum=0, maximum=100)
+        minimum = f.number("min", -1.0, minimum=0, maximum=scale_max)
         if not name or minimum < 0:
             continue
         if any(n == name for n, _ in out):
@@ -350,8 +357,6 @@ def _bands(doc: Doc, node: Node | None) -> list[tuple[str, float]]:
             )
         else:
             out.append((name, minimum))
-    if not items:
-        doc.add(node, "bands is empty", "list at least one band, e.g. {name: insuficiente, min: 0}")
     return out
 
 

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from odaudit.config.methodology import read_bands
 from odaudit.config.nodes import Doc, Fields, parse_file
 from odaudit.config.problems import ConfigError, ConfigProblem
 from odaudit.models import ScoreCard
@@ -240,32 +241,7 @@ def _number(value: Any, *, whole: bool) -> float | None:
 def _bands(doc: Doc, node: Node | None, scale_max: float) -> list[tuple[str, float]]:
     if node is None:
         return []
-    items = doc.sequence(node, "bands")
-    out: list[tuple[str, float]] = []
-    for item in items or []:
-        f = doc.mapping(item, "band")
-        if f is None:
-            continue
-        f.keys(("name", "min"), required=("name", "min"))
-        name = f.string("name", nonempty=True)
-        minimum = f.number("min", -1.0, minimum=0, maximum=scale_max)
-        if not name or minimum < 0:
-            continue
-        if any(n == name for n, _ in out):
-            doc.add(
-                f.node_of("name"),
-                f"bands: duplicate band name {name!r}",
-                "band names must be unique",
-            )
-        elif out and minimum >= out[-1][1]:
-            doc.add(
-                f.node_of("min"),
-                f"bands: {name} (min {minimum:g}) is not below {out[-1][0]} (min {out[-1][1]:g})",
-                "list bands highest first",
-            )
-        else:
-            out.append((name, minimum))
-    return out
+    return read_bands(doc, doc.sequence(node, "bands") or [], scale_max=scale_max)
 
 
 def load(path: Path, models: Mapping[str, ModelSpec]) -> Preset:
