@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote
 
-from odaudit.models import Dataset, Resource, Source
+from odaudit.models import Dataset, Institution, Resource, Source
 from odaudit.portals.base import DiscoveryReport, JsonFetcher, PortalError
 from odaudit.portals.fetching import fetch_json
 from odaudit.portals.values import as_int, as_list, opt_text, text, to_extra
 
-__all__ = ["CkanAdapter", "api_base", "map_package", "scope"]
+__all__ = [
+    "CkanAdapter",
+    "OrgInfo",
+    "OrgMapping",
+    "OrgMatch",
+    "api_base",
+    "list_organizations",
+    "map_package",
+    "match_organizations",
+    "scope",
+]
 
 _DEFAULT_ROWS = 1000
 _MAX_BAD_PAGES = 2  # consecutive pages lost before giving up the rest of the catalogue
@@ -390,3 +401,177 @@ class CkanAdapter:
             seen.add(dataset.id)
             out.append(dataset)
         return out
+
+
+# --------------------------------------------------------------------------- organizations
+
+_ORG_PAGE = 25  # CKAN caps all_fields lists at 25 (group_and_organization_list_all_fields_max)
+_MAX_ORG_PAGES = 200
+_MAX_ORG_SHOWS = 300  # names-only portals: one organization_show per name, up to this many
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    """A CKAN organization as listed by the portal."""
+
+    name: str
+    title: str
+    package_count: int | None = None  # public datasets; None when the portal does not say
+    id: str = ""
+
+
+def _org_info(raw: Any) -> OrgInfo | None:
+    if isinstance(raw, str):
+        return OrgInfo(name=raw.strip(), title="") if raw.strip() else None
+    if not isinstance(raw, dict):
+        return None
+    name = text(raw.get("name"))
+    title = text(raw.get("title")) or text(raw.get("display_name"))
+    if not name and not title:
+        return None
+    count = as_int(raw.get("package_count"))
+    return OrgInfo(name=name or title, title=title, package_count=count, id=text(raw.get("id")))
+
+
+async def _organization_show(
+    base: str, name: str, fetcher: JsonFetcher, report: DiscoveryReport
+) -> OrgInfo:
+    url = f"{base}/api/3/action/organization_show"
+    payload = await fetch_json(fetcher, url, report, {"id": name, "include_datasets": "false"})
+    if not isinstance(payload, dict) or payload.get("success") is False:
+        _unwrap(payload, url)  # raises the envelope's error
+    result = payload.get("result") if isinstance(payload, dict) else None
+    info = _org_info(result)
+    if info is None:
+        raise PortalError("not_catalog", "organization_show gave no organization", {"url": url})
+    return info
+
+
+async def _organization_pages(
+    base: str, fetcher: JsonFetcher, report: DiscoveryReport
+) -> list[OrgInfo]:
+    url = f"{base}/api/3/action/organization_list"
+    out: dict[str, OrgInfo] = {}
+    offset = 0
+    for _ in range(_MAX_ORG_PAGES):
+        params: dict[str, str | int] = {"all_fields": "true", "limit": _ORG_PAGE, "offset": offset}
+        try:
+            items, _ = _unwrap(await fetch_json(fetcher, url, report, params), url)
+        except PortalError as exc:
+            if offset == 0:
+                raise
+            report.problems.append(exc)  # keep what the earlier pages gave
+            break
+        report.pages += 1
+        new = 0
+        for raw in items:
+            info = _org_info(raw)
+            if info is None:
+                report.skip("not_an_organization")
+            elif info.name not in out:
+                out[info.name] = info
+                new += 1
+        if not items or not new:
+            break  # the end, or a portal that ignores offset
+        offset += len(items)  # the cap may be below what we asked
+    return list(out.values())
+
+
+async def list_organizations(
+    base_url: str, fetcher: JsonFetcher, report: DiscoveryReport | None = None
+) -> list[OrgInfo]:
+    """A portal's organizations with their dataset counts, sorted by name.
+
+    `organization_list?all_fields=true` paged with limit/offset; a URL naming one
+    organization (`.../organization/minfin`) reads just that one with `organization_show`,
+    and so does a portal that answers with bare names. Raises `PortalError` when the
+    portal refuses or does not answer as CKAN.
+    """
+    report = report if report is not None else DiscoveryReport()
+    base, org, _ = scope(base_url)
+    if org:
+        return [await _organization_show(base, org, fetcher, report)]
+    orgs = await _organization_pages(base, fetcher, report)
+    detailed: list[OrgInfo] = []
+    for info in orgs:
+        if info.title or info.package_count is not None or len(detailed) >= _MAX_ORG_SHOWS:
+            detailed.append(info)
+            continue
+        try:
+            detailed.append(await _organization_show(base, info.name, fetcher, report))
+        except PortalError as exc:
+            report.problems.append(exc)
+            if exc.kind in ("blocked", "unreachable"):
+                detailed.extend(o for o in orgs if o.name not in {d.name for d in detailed})
+                break
+            detailed.append(info)
+    return sorted(detailed, key=lambda o: o.name)
+
+
+@dataclass(frozen=True)
+class OrgMatch:
+    """Which institution an organization seems to be, and why."""
+
+    org: OrgInfo
+    institution: str | None  # institution code
+    how: str = ""  # configured | code | name | ""
+
+
+@dataclass(frozen=True)
+class OrgMapping:
+    matches: list[OrgMatch]
+    unmatched: list[Institution]  # institutions no organization was matched to
+
+
+_FILLER = frozenset({"de", "del", "la", "las", "el", "los", "y", "e", "en", "para", "a", "al"})
+
+
+def _tokens(value: str) -> list[str]:
+    return [t for t in _key(value).split("_") if t]
+
+
+def _compact(value: str) -> str:
+    return "".join(_tokens(value))
+
+
+def _configured(inst: Institution, base: str) -> set[str]:
+    return {
+        s.organization or scope(s.url)[1]
+        for s in inst.sources
+        if s.type == "ckan" and api_base(s.url) == base and (s.organization or scope(s.url)[1])
+    }
+
+
+def _match_one(org: OrgInfo, institutions: Sequence[Institution], base: str) -> OrgMatch:
+    for inst in institutions:
+        if org.name in _configured(inst, base):
+            return OrgMatch(org, inst.code, "configured")
+    words = set(_tokens(org.name)) | set(_tokens(org.title))
+    compact_name = _compact(org.name)
+    for inst in institutions:
+        code = _compact(inst.code)
+        if code and (code == compact_name or code in words):
+            return OrgMatch(org, inst.code, "code")
+    best: tuple[int, Institution] | None = None
+    for inst in institutions:
+        wanted = set(_tokens(inst.name)) - _FILLER
+        if wanted and wanted <= words and (best is None or len(wanted) > best[0]):
+            best = (len(wanted), inst)
+    if best is not None:
+        return OrgMatch(org, best[1].code, "name")
+    return OrgMatch(org, None)
+
+
+def match_organizations(
+    orgs: Sequence[OrgInfo], institutions: Sequence[Institution], base_url: str = ""
+) -> OrgMapping:
+    """Guess the institution behind each organization (accent- and case-insensitive).
+
+    An organization already written as a CKAN source's `organization:` for this portal is
+    `configured`; otherwise its name or a word of its title equal to an institution code
+    is `code`; otherwise a title holding every word of an institution's name is `name`.
+    """
+    base = api_base(base_url) if base_url else ""
+    matches = [_match_one(org, institutions, base) for org in orgs]
+    found = {m.institution for m in matches if m.institution}
+    return OrgMapping(matches, [i for i in institutions if i.code not in found])
