@@ -261,3 +261,21 @@ def test_command_blocked_portal_exits_1(portal: PortalServer) -> None:
 def test_command_bad_format_exits_2(portal: PortalServer) -> None:
     assert _cli(portal, "--format", "xml").exit_code == 2
     assert not portal.log
+
+
+def test_hostile_entries_are_skipped_and_titles_are_not_markup(portal: PortalServer) -> None:
+    junk: list[Any] = [
+        None,
+        3,
+        {"name": "", "title": ""},
+        {"name": "x", "title": "Equis", "package_count": "12"},
+        {"name": "h", "title": "[bold red]Hackeado[/] [/nope]", "package_count": True},
+    ]
+    portal.route(LIST, lambda q: _envelope(junk if q["offset"] == "0" else []))
+    report = DiscoveryReport()
+    orgs = orgs_of(portal, report=report)
+    assert [(o.name, o.package_count) for o in orgs] == [("h", None), ("x", 12)]
+    assert report.skipped == {"not_an_organization": 3}
+    result = _cli(portal)
+    assert result.exit_code == 0, result.output
+    assert "[bold red]Hackeado[/] [/nope]" in result.stdout

@@ -21,7 +21,7 @@ from odaudit.checks.formats import format_for_extension, lookup_format
 from odaudit.checks.text import tokens
 from odaudit.config.nodes import Doc, parse_file
 from odaudit.config.problems import ConfigError
-from odaudit.models import CoverageItem, CoverageStatus, Dataset, Institution, KeyDataset
+from odaudit.models import CoverageItem, CoverageStatus, Dataset, Institution
 
 __all__ = [
     "CoverageMatch",
@@ -258,12 +258,11 @@ def _status(matches: Iterable[Dataset]) -> CoverageStatus:
 
 
 def _match(
-    key: KeyDataset,
     dataset: Dataset,
     by_field: dict[str, frozenset[str]],
+    every: frozenset[str],
     alternatives: list[tuple[str, list[tuple[str, frozenset[str]]]]],
 ) -> CoverageMatch | None:
-    every: frozenset[str] = frozenset().union(*by_field.values())
     for phrase, options in alternatives:
         for term, need in options:
             if need <= every:
@@ -277,17 +276,19 @@ def explain_coverage(
 ) -> list[KeyCoverage]:
     """One `KeyCoverage` per key dataset: its item and, per matched dataset, why it matched."""
     synonyms = default_synonyms() if synonyms is None else synonyms
-    indexed = [(d, _dataset_fields(d)) for d in datasets]
+    indexed = [
+        (d, f, frozenset().union(*f.values())) for d in datasets for f in [_dataset_fields(d)]
+    ]
     out: list[KeyCoverage] = []
     for key in institution.key_datasets:
         alternatives = [(p, synonyms.alternatives(p)) for p in (key.title, *key.keywords) if p]
         matches = [
             m
-            for d, by_field in indexed
-            if (m := _match(key, d, by_field, alternatives)) is not None
+            for d, by_field, every in indexed
+            if (m := _match(d, by_field, every, alternatives)) is not None
         ]
         matched_ids = {m.dataset_id for m in matches}
-        matched = [d for d, _ in indexed if d.id in matched_ids]
+        matched = [d for d, _, _ in indexed if d.id in matched_ids]
         item = CoverageItem(
             key_id=key.id,
             title=key.title,
