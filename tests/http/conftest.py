@@ -52,11 +52,16 @@ def hostile(forbidden: CountingServer) -> Iterator[CountingServer]:
 
 
 class Run:
-    """Runs a coroutine against a fresh Fetcher; records the back-off sleeps instead of sleeping."""
+    """Runs a coroutine against a fresh Fetcher; records the sleeps instead of sleeping.
+
+    The fetcher's politeness clock is virtual: it moves only by the sleeps recorded, so
+    intervals and back-offs read the same on any machine.
+    """
 
     def __init__(self, server: CountingServer) -> None:
         self.server = server
         self.sleeps: list[float] = []
+        self.now = 0.0
         self.probe_strategy = "head"  # most tests pin the HEAD-first path; see test_sniff.py
 
     def url(self, path: str) -> str:
@@ -64,6 +69,10 @@ class Run:
 
     async def _sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
 
     def __call__(
         self,
@@ -74,6 +83,7 @@ class Run:
         async def main() -> tuple[T, Fetcher]:
             policy = AddressPolicy([self.server.base])
             kwargs.setdefault("sleep", self._sleep)
+            kwargs.setdefault("clock", self.clock)
             kwargs.setdefault("probe_strategy", self.probe_strategy)
             async with Fetcher(settings or Settings(), policy, **kwargs) as fetcher:
                 return await action(fetcher), fetcher

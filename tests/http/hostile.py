@@ -30,6 +30,8 @@ class CountingServer(ThreadingHTTPServer):
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.other_port = 0  # a second server's port, for the redirect to it
+        self.active = 0  # requests being answered by /busy now, and the most at once
+        self.peak = 0
 
     def get_request(self) -> tuple[socket.socket, object]:
         request = super().get_request()
@@ -264,6 +266,24 @@ def retry_after_date(h: Handler) -> None:
     h._send(503, b"later", "text/plain", {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
 
 
+def busy(h: Handler) -> None:
+    """429 to the first three requests, 200 after; each answer takes a moment, to show overlap."""
+    server = h.server
+    n = h.hits()
+    with server.lock:
+        server.active += 1
+        server.peak = max(server.peak, server.active)
+    try:
+        server.stop.wait(0.02)
+        if n <= 3:
+            h._send(429, b"slow down", "text/plain")
+        else:
+            h._send(200, CSV)
+    finally:
+        with server.lock:
+            server.active -= 1
+
+
 def flaky(h: Handler) -> None:
     """Drops the connection without an answer the first time."""
     if h.hits() == 1:
@@ -321,6 +341,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/retry-after-long": retry_after_long,
     "/retry-after-date": retry_after_date,
     "/flaky.csv": flaky,
+    "/busy": busy,
     "/echo": echo,
     "/forbidden-head.csv": forbidden_head,
     "/empty.csv": empty,

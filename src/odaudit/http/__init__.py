@@ -1,6 +1,7 @@
 """The fetch stage: the only code of odaudit that talks to the network."""
 
 from odaudit.http.fetcher import Fetcher
+from odaudit.http.limits import HostState, SlowDown
 from odaudit.http.policy import AddressPolicy
 from odaudit.http.settings import CrawlSettingsLike
 from odaudit.http.types import DownloadResult, FetchError, FetchStats, HttpResponse
@@ -12,5 +13,7 @@ __all__ = [
     "FetchError",
     "FetchStats",
     "Fetcher",
+    "HostState",
     "HttpResponse",
+    "SlowDown",
 ]

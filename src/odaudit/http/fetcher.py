@@ -24,7 +24,7 @@ import httpx
 
 from odaudit.http.decode import BodyDecoder, DecodingError
 from odaudit.http.lanes import LaneTransport
-from odaudit.http.limits import Slots
+from odaudit.http.limits import HostState, Slots, SlowDown
 from odaudit.http.policy import AddressPolicy
 from odaudit.http.probe import content_length_of, kept_headers, media_type, needs_get
 from odaudit.http.retry import RETRY_STATUSES, backoff_delay, parse_retry_after
@@ -88,6 +88,8 @@ class Fetcher:
         backoff_base: float = 0.5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         probe_strategy: ProbeStrategy = "sniff",
+        slow_down: SlowDown | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.probe_strategy = probe_strategy
         self.settings = settings
@@ -117,6 +119,8 @@ class Fetcher:
             lambda host: host_concurrency(settings, host),
             lambda host: host_interval(settings, host),
             sleep,
+            clock=clock,
+            slow_down=slow_down,
         )
 
     async def __aenter__(self) -> Self:
@@ -134,6 +138,14 @@ class Fetcher:
         await self._transport.aclose()
 
     # ------------------------------------------------------------------ public API
+
+    def host_state(self, host: str) -> HostState:
+        """How politely `host` is treated now (slowed down after 429s or not)."""
+        return self._slots.state(host.lower())
+
+    def host_states(self) -> dict[str, HostState]:
+        """Every host contacted so far, by name; `throttled` > 0 marks the ones that said 429."""
+        return self._slots.states()
 
     async def get(
         self,
@@ -386,6 +398,10 @@ class Fetcher:
         except httpx.TransportError as exc:
             self.stats.errors += 1
             raise _Retryable(ProbeOutcome.NETWORK_ERROR, url, _describe(exc)) from None
+        if response.status_code == 429:
+            self._slots.throttled(request.url.host)
+        else:
+            self._slots.answered(request.url.host)
         try:
             headers = {k.lower(): v for k, v in response.headers.items()}
             location = headers.get("location")
