@@ -279,3 +279,14 @@ def test_hostile_entries_are_skipped_and_titles_are_not_markup(portal: PortalSer
     result = _cli(portal)
     assert result.exit_code == 0, result.output
     assert "[bold red]Hackeado[/] [/nope]" in result.stdout
+
+
+def test_command_registers_its_own_sources_group_when_alone(portal: PortalServer) -> None:
+    app = typer.Typer()
+    orgs_cmd.register(app)
+    portal.route(LIST, by_offset())
+    args = ["sources", "orgs", portal.base_url, "--allow-origin", portal.base_url, "-f", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["organizations"]) == 27
+    assert "institutions_without_organization" not in json.loads(result.stdout)
