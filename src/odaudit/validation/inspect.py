@@ -9,9 +9,17 @@ turn what was counted into problems.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 from odaudit.validation.csvfile import parse_sample, scan_csv, sniff_delimiter
+from odaudit.validation.dates import (
+    DATE_TYPES,
+    DateWindow,
+    is_period_column,
+    month_column,
+    year_column,
+)
 from odaudit.validation.detect import detect_format, filled, find_header
 from odaudit.validation.encoding import SAMPLE_BYTES, detect_encoding
 from odaudit.validation.model import (
@@ -39,9 +47,9 @@ def _label(labels: list[str], i: int) -> str:
     return lab or f"column {i + 1}"
 
 
-def _plan(labels: list[str], body: list[list[str]]) -> ScanPlan:
+def _plan(labels: list[str], body: list[list[str]], window: DateWindow) -> ScanPlan:
     ncols = len(labels)
-    plan = ScanPlan(ncols=ncols)
+    plan = ScanPlan(ncols=ncols, window=window)
     rows = [r for r in body if filled(r) > plan.sparse_max]
     columns: list[list[str]] = [[] for _ in range(ncols)]
     for r in rows:
@@ -58,7 +66,25 @@ def _plan(labels: list[str], body: list[list[str]]) -> ScanPlan:
         if kinds:
             plan.pd[j] = kinds
     plan.total_cols = tuple(text_cols[:2])
+    _plan_dates(plan, labels)
     return plan
+
+
+def _plan_dates(plan: ScanPlan, labels: list[str]) -> None:
+    """Columns the newest date is read from: period dates, else a year and a month column."""
+    plan.date_cols = tuple(
+        j for j, t in sorted(plan.types.items()) if t in DATE_TYPES and is_period_column(labels[j])
+    )
+    if plan.date_cols:
+        return
+    years = [
+        j
+        for j in range(plan.ncols)
+        if plan.types.get(j) in ("integer", "number") and year_column(labels[j])
+    ]
+    months = [j for j in range(plan.ncols) if month_column(labels[j]) and j not in years]
+    if years and months:
+        plan.year_month = (years[0], months[0])
 
 
 def _scan_rows(rows: list[list[str]], plan: ScanPlan, max_rows: int | None) -> Partial:
@@ -144,6 +170,7 @@ def _fill(report: TableReport, part: Partial, plan: ScanPlan, offset: int, pd: b
                 dict(counts),
             )
         )
+    _fill_newest(report, part, plan)
     if part.error:
         report.parseable = False
         report.error = part.error
@@ -162,6 +189,19 @@ def _fill(report: TableReport, part: Partial, plan: ScanPlan, offset: int, pd: b
             if col.total or col.dpi_invalid:
                 cols.append(col)
         report.personal_data = PersonalDataReport(cols, part.records)
+
+
+def _fill_newest(report: TableReport, part: Partial, plan: ScanPlan) -> None:
+    """The latest date of the columns still typed as dates (a demoted column is text)."""
+    labels = report.labels
+    for j, day in sorted(part.newest.items()):
+        label = _label(labels, j)
+        if report.column_types.get(label) in DATE_TYPES and day > (report.newest_date or ""):
+            report.newest_date, report.newest_date_column = day, label
+    if report.newest_date is None and part.newest_year_month and plan.year_month is not None:
+        y, m = plan.year_month
+        report.newest_date = part.newest_year_month
+        report.newest_date_column = f"{_label(labels, y)} + {_label(labels, m)}"
 
 
 def _rows_problems(report: TableReport, part: Partial, offset: int) -> None:
@@ -238,7 +278,12 @@ def _finish(report: TableReport) -> None:
 
 
 def _inspect_text(
-    report: TableReport, path: Path, max_rows: int | None, workers: int | None, pd: bool
+    report: TableReport,
+    path: Path,
+    max_rows: int | None,
+    workers: int | None,
+    pd: bool,
+    window: DateWindow,
 ) -> None:
     with open(path, "rb") as f:
         sample = f.read(SAMPLE_BYTES)
@@ -259,7 +304,7 @@ def _inspect_text(
     report.labels = rows[h]
     report.n_columns = len(rows[h])
     report.parseable = True
-    plan = _plan(report.labels, rows[h + 1 :])
+    plan = _plan(report.labels, rows[h + 1 :], window)
     part = scan_csv(
         path,
         encoding=guess.encoding,
@@ -337,7 +382,9 @@ def _other_sheet_totals(report: TableReport) -> None:
     )
 
 
-def _inspect_sheet(report: TableReport, path: Path, max_rows: int | None, pd: bool) -> None:
+def _inspect_sheet(
+    report: TableReport, path: Path, max_rows: int | None, pd: bool, window: DateWindow
+) -> None:
     data = read_workbook(path, report.format)
     report.sheets = data.sheets
     report.formulas = sum(s.formulas for s in data.sheets)
@@ -350,7 +397,7 @@ def _inspect_sheet(report: TableReport, path: Path, max_rows: int | None, pd: bo
     report.labels = _grid_to_records(rows, h)
     report.n_columns = len(report.labels)
     report.parseable = True
-    plan = _plan(report.labels, rows[h + 1 : h + 1 + _SAMPLE_ROWS])
+    plan = _plan(report.labels, rows[h + 1 : h + 1 + _SAMPLE_ROWS], window)
     part = _scan_rows(rows[h + 1 :], plan, max_rows)
     report.truncated = max_rows is not None and len(rows) - h - 1 > max_rows
     sheet = next(s for s in data.sheets if s.inspected)
@@ -387,12 +434,16 @@ def inspect_table(
     max_rows: int | None = None,
     workers: int | None = None,
     personal_data: bool = True,
+    now: datetime | None = None,
 ) -> TableReport:
     """Inspect a downloaded (size-capped) table. Problems are values; this never raises
     on file contents (only on a path that cannot be read).
 
     ``workers``: processes for large CSVs (default: one per core, up to 4, from 16 MB).
+    ``now``: the inspection's clock; dates more than a day after it are typos, not the
+    newest date (default: UTC now).
     """
+    window = DateWindow.at(now)
     started = time.perf_counter()
     path = Path(path)
     report = TableReport(path=str(path), declared_format=declared_format)
@@ -406,9 +457,9 @@ def inspect_table(
     else:
         try:
             if report.format in ("xlsx", "xls", "ods"):
-                _inspect_sheet(report, path, max_rows, personal_data)
+                _inspect_sheet(report, path, max_rows, personal_data, window)
             else:
-                _inspect_text(report, path, max_rows, workers, personal_data)
+                _inspect_text(report, path, max_rows, workers, personal_data, window)
         except Exception as exc:  # hostile bytes can break any parser: report, never raise
             report.parseable = False
             report.error = f"{type(exc).__name__}: {exc}"[:500]

@@ -153,6 +153,10 @@ class TableReport:
     notes: list[str] = field(default_factory=list)  # how the engine read the file
     problems: list[TableProblem] = field(default_factory=list)
     personal_data: PersonalDataReport | None = None
+    # Latest date (ISO) in the columns about the data's period, over the whole file; for
+    # freshness (FR005). The column's label, or "year + month" labels for budget tables.
+    newest_date: str | None = None
+    newest_date_column: str | None = None
     engine_seconds: float = 0.0
 
     @property

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import methodcaller, sub
 
+from odaudit.validation.dates import DateWindow, newest_in_column, newest_year_month
 from odaudit.validation.model import MAX_EXAMPLES
 from odaudit.validation.personal import count_in_column
 from odaudit.validation.types import NULL_MARKER_LINES, bad_indices, is_null_marker
@@ -32,6 +33,9 @@ class ScanPlan:
     types: dict[int, str] = field(default_factory=dict)  # column -> type name
     pd: dict[int, dict[str, bool]] = field(default_factory=dict)  # column -> kind -> hinted
     total_cols: tuple[int, ...] = ()  # text columns where a "Total" label would sit
+    date_cols: tuple[int, ...] = ()  # date-typed columns about the data's period
+    year_month: tuple[int, int] | None = None  # (year, month) columns, when no date column
+    window: DateWindow = field(default_factory=DateWindow)
 
     @property
     def sparse_max(self) -> int:
@@ -71,6 +75,8 @@ class Partial:
     markers: dict[int, dict[str, int]] = field(default_factory=dict)
     marker_rows: dict[int, Hits] = field(default_factory=dict)
     pd: dict[int, dict[str, int]] = field(default_factory=dict)
+    newest: dict[int, str] = field(default_factory=dict)  # date column -> latest ISO date
+    newest_year_month: str = ""  # last day of the latest (year, month), ISO
     footer: list[int] = field(default_factory=list)
     trailing_blank: int = 0
     decode_errors: int = 0
@@ -95,6 +101,10 @@ class Partial:
                 mine = target.setdefault(c, {})
                 for k, n in counts.items():
                     mine[k] = mine.get(k, 0) + n
+        for c, day in other.newest.items():
+            if day > self.newest.get(c, ""):
+                self.newest[c] = day
+        self.newest_year_month = max(self.newest_year_month, other.newest_year_month)
         self.footer = [r + off for r in other.footer]
         self.trailing_blank = other.trailing_blank
         self.decode_errors += other.decode_errors
@@ -170,6 +180,8 @@ class Scanner:
         plan = self.plan
         res = self.result
         cols = list(zip(*rows, strict=True))
+        if cols:
+            self._dates(cols)
         for c, col in enumerate(cols):
             joined: str | None = None
             type_name = plan.types.get(c)
@@ -216,6 +228,19 @@ class Scanner:
                 if "otal" in joined or "OTAL" in joined or "uma" in joined or "UMA" in joined:
                     for idx in _match_lines(_TOTAL, joined):
                         res.totals.add(start + idx)
+
+    def _dates(self, cols: list[tuple[str, ...]]) -> None:
+        plan = self.plan
+        res = self.result
+        for c in plan.date_cols:
+            day = newest_in_column(cols[c], plan.types[c], plan.window.limit)
+            if day is not None and day > res.newest.get(c, ""):
+                res.newest[c] = day
+        if plan.year_month is not None:
+            y, m = plan.year_month
+            day = newest_year_month(cols[y], cols[m], plan.window)
+            if day is not None and day > res.newest_year_month:
+                res.newest_year_month = day
 
     def _marker(self, c: int, marker: str, row_no: int) -> None:
         counts = self.result.markers.setdefault(c, {})

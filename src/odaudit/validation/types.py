@@ -24,7 +24,8 @@ __all__ = [
 ]
 
 _DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-_DMY = r"(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])/\d{4}"
+# dd/mm/yyyy or dd-mm-yyyy (the same separator twice)
+_DMY = r"(?:0?[1-9]|[12]\d|3[01])(?:/(?:0?[1-9]|1[0-2])/|-(?:0?[1-9]|1[0-2])-)\d{4}"
 _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
 
 _PATTERNS: dict[str, str] = {
@@ -79,7 +80,7 @@ _BOOLEANS = dict.fromkeys(("true", "false", "TRUE", "FALSE", "True", "False"), T
 def _dmy(v: str) -> object:
     if not _FULL["date-dmy"].fullmatch(v):
         raise ValueError(v)
-    d, m, y = v.split("/")
+    d, m, y = v.replace("-", "/").split("/")
     return date(int(y), int(m), int(d))
 
 
