@@ -32,6 +32,8 @@ class CountingServer(ThreadingHTTPServer):
         self.other_port = 0  # a second server's port, for the redirect to it
         self.active = 0  # requests being answered by /busy now, and the most at once
         self.peak = 0
+        #: what /robots.txt answers: (status, body, headers); None: 404
+        self.robots: tuple[int, bytes, dict[str, str]] | None = None
 
     def get_request(self) -> tuple[socket.socket, object]:
         request = super().get_request()
@@ -284,6 +286,16 @@ def busy(h: Handler) -> None:
             server.active -= 1
 
 
+def robots_txt(h: Handler) -> None:
+    answer = h.server.robots
+    if answer is None:
+        h._send(404, b"not found", "text/plain")
+        return
+    status, body, headers = answer
+    sized = "X-Unsized" not in headers  # without it the body ends when the connection closes
+    h._send(status, body, "text/plain", headers, length=sized)
+
+
 def flaky(h: Handler) -> None:
     """Drops the connection without an answer the first time."""
     if h.hits() == 1:
@@ -342,6 +354,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/retry-after-date": retry_after_date,
     "/flaky.csv": flaky,
     "/busy": busy,
+    "/robots.txt": robots_txt,
     "/echo": echo,
     "/forbidden-head.csv": forbidden_head,
     "/empty.csv": empty,

@@ -3,6 +3,7 @@
 from odaudit.http.fetcher import Fetcher
 from odaudit.http.limits import HostState, SlowDown
 from odaudit.http.policy import AddressPolicy
+from odaudit.http.robots import RobotsCache, RobotsVerdict
 from odaudit.http.settings import CrawlSettingsLike
 from odaudit.http.types import DownloadResult, FetchError, FetchStats, HttpResponse
 
@@ -15,5 +16,7 @@ __all__ = [
     "Fetcher",
     "HostState",
     "HttpResponse",
+    "RobotsCache",
+    "RobotsVerdict",
     "SlowDown",
 ]
