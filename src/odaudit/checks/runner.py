@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from odaudit.checks.context import DatasetContext
-from odaudit.checks.coverage import InstitutionContext, match_coverage
+from odaudit.checks.coverage import InstitutionContext, explain_coverage
 from odaudit.checks.registry import Hit, Rule, all_rules
 from odaudit.checks.sanitize import clean_dataset
 from odaudit.models import CoverageItem, Dataset, Finding, Institution, Probe, Severity, Source
@@ -212,8 +212,11 @@ def run_institution_checks(
             cleaned.append(clean_dataset(dataset))
         except Exception:  # a dataset of a shape no adapter should produce
             log.exception("could not read dataset %r for coverage", getattr(dataset, "id", "?"))
-    coverage = match_coverage(institution, cleaned)
-    ctx = InstitutionContext(institution, cleaned, coverage)
+    explained = explain_coverage(institution, cleaned)
+    coverage = [k.item for k in explained]
+    ctx = InstitutionContext(
+        institution, cleaned, coverage, {k.item.key_id: k.matches for k in explained}
+    )
     out: list[Finding] = []
     for rule in _selected(("institution",), methodology):
         severity, params = _effective(rule, methodology)

@@ -15,6 +15,7 @@ from odaudit.cli import (
     demo_cmd,
     diff_cmd,
     export_cmd,
+    orgs_cmd,
     report_cmd,
     rules_cmd,
     run_cmd,
@@ -65,6 +66,7 @@ for module in (
     diff_cmd,
     baseline_cmd,
     sources_cmd,
+    orgs_cmd,
     rules_cmd,
     score_cmd,
 ):

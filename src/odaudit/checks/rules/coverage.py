@@ -31,7 +31,12 @@ def key_dataset_missing(ctx: InstitutionContext, params: Mapping[str, Any]) -> I
         if item.status == CoverageStatus.MISSING:
             yield Hit(
                 f"No se encontró el conjunto de datos clave «{item.title}».",
-                {"key_id": item.key_id, "title": item.title, "datasets": item.dataset_ids[:20]},
+                {
+                    "key_id": item.key_id,
+                    "title": item.title,
+                    "datasets": item.dataset_ids[:20],
+                    "matched": [m.evidence() for m in ctx.matches.get(item.key_id, [])[:5]],
+                },
             )
 
 
