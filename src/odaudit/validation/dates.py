@@ -129,11 +129,21 @@ def _dmy_iso(value: str) -> str | None:
         return None
 
 
-def newest_in_column(col: Sequence[str], type_name: str, limit: str) -> str | None:
-    """The latest ISO date (``<= limit``) among a chunk of one date-typed column's cells."""
+def newest_in_column(
+    col: Sequence[str], type_name: str, limit: str, bad: Sequence[int] = ()
+) -> str | None:
+    """The latest ISO date (``<= limit``) among a chunk of one date-typed column's cells.
+
+    ``bad``: indexes of cells known not to parse as the type (the scan found them anyway);
+    blanking them lets one C-level ``max`` find the answer for ISO columns.
+    """
     if not col:
         return None
     if type_name in _ISO_TYPES:
+        if bad:
+            col = list(col)
+            for i in bad:
+                col[i] = ""
         top = _first10(max(col))
         if _iso_ok(top, limit):
             return top  # the common case: one C-level max

@@ -180,14 +180,18 @@ class Scanner:
         plan = self.plan
         res = self.result
         cols = list(zip(*rows, strict=True))
-        if cols:
-            self._dates(cols)
+        date_cols = plan.date_cols
+        if plan.year_month is not None and cols:
+            self._year_month(cols)
         for c, col in enumerate(cols):
             joined: str | None = None
             type_name = plan.types.get(c)
             if type_name is not None:
                 n_values = len(col)
-                for idx in bad_indices(col, type_name):
+                misfits = bad_indices(col, type_name)
+                if c in date_cols:
+                    self._newest(c, col, type_name, misfits)
+                for idx in misfits:
                     value = col[idx]
                     if not value:
                         n_values -= 1
@@ -229,18 +233,17 @@ class Scanner:
                     for idx in _match_lines(_TOTAL, joined):
                         res.totals.add(start + idx)
 
-    def _dates(self, cols: list[tuple[str, ...]]) -> None:
-        plan = self.plan
-        res = self.result
-        for c in plan.date_cols:
-            day = newest_in_column(cols[c], plan.types[c], plan.window.limit)
-            if day is not None and day > res.newest.get(c, ""):
-                res.newest[c] = day
-        if plan.year_month is not None:
-            y, m = plan.year_month
-            day = newest_year_month(cols[y], cols[m], plan.window)
-            if day is not None and day > res.newest_year_month:
-                res.newest_year_month = day
+    def _newest(self, c: int, col: tuple[str, ...], type_name: str, bad: list[int]) -> None:
+        day = newest_in_column(col, type_name, self.plan.window.limit, bad)
+        if day is not None and day > self.result.newest.get(c, ""):
+            self.result.newest[c] = day
+
+    def _year_month(self, cols: list[tuple[str, ...]]) -> None:
+        assert self.plan.year_month is not None
+        y, m = self.plan.year_month
+        day = newest_year_month(cols[y], cols[m], self.plan.window)
+        if day is not None and day > self.result.newest_year_month:
+            self.result.newest_year_month = day
 
     def _marker(self, c: int, marker: str, row_no: int) -> None:
         counts = self.result.markers.setdefault(c, {})
