@@ -198,6 +198,8 @@ class DatasetContext:
     previous_hashes: Mapping[str, str] = field(default_factory=dict)
     #: rule code -> effective params, for rules that depend on another rule's settings
     rule_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: resource URL -> robots.txt verdict: a bool or an `odaudit.http.RobotsVerdict` (AV008)
+    robots: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -213,6 +215,7 @@ class DatasetContext:
         content_hashes: Mapping[str, str] | None = None,
         previous_hashes: Mapping[str, str] | None = None,
         rule_params: Mapping[str, Mapping[str, Any]] | None = None,
+        robots: Mapping[str, Any] | None = None,
     ) -> DatasetContext:
         dataset = clean_dataset(dataset)
         views = [
@@ -235,6 +238,7 @@ class DatasetContext:
             content_hashes=_strings(content_hashes),
             previous_hashes=_strings(previous_hashes),
             rule_params=dict(rule_params or {}),
+            robots={str(k): v for k, v in (robots or {}).items()},
         )
 
 

@@ -28,6 +28,7 @@ DIMENSION_OF = {
 }
 _RULE_MODULES = (
     "availability",
+    "robots",
     "format",
     "license",
     "freshness",

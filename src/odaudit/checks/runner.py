@@ -141,6 +141,7 @@ def run_dataset_checks(
     license_probes: Mapping[str, Probe] | None = None,
     content_hashes: Mapping[str, str] | None = None,
     previous_hashes: Mapping[str, str] | None = None,
+    robots: Mapping[str, object] | None = None,
 ) -> list[Finding]:
     """Every enabled resource- and dataset-level rule on one dataset.
 
@@ -151,7 +152,9 @@ def run_dataset_checks(
     `failure_streaks` (URL -> failed runs in a row before this one: AV001/AV002 confirm
     after K), `license_probes` (licence URL -> probe: LI004), `content_hashes` and
     `previous_hashes` (resource URL -> sha256 of the sniffed prefix now and in the previous
-    run: FR002 does not call a file stale that changed since the previous run).
+    run: FR002 does not call a file stale that changed since the previous run),
+    `robots` (resource URL -> what its robots.txt says: a bool, or an
+    `odaudit.http.RobotsVerdict` whose robots URL and matching line become evidence: AV008).
     """
     selected = _selected(("resource", "dataset"), methodology)
     try:
@@ -165,6 +168,7 @@ def run_dataset_checks(
             license_probes=license_probes,
             content_hashes=content_hashes,
             previous_hashes=previous_hashes,
+            robots=robots,
             rule_params={r.code: _effective(r, methodology)[1] for r in all_rules()},
         )
     except Exception:  # hostile metadata of a shape no adapter should produce
