@@ -125,3 +125,12 @@ def test_concurrency_drops_to_one_and_recovers_after_a_run_of_answers() -> None:
     assert peak_after == 4
     assert sleeps == [0.5] * 8
     assert host.seen == Counter({200: 24, 429: 1})
+
+
+def test_a_host_never_contacted_reads_as_configured(run: Run) -> None:
+    async def nothing(f: Fetcher) -> HostState:
+        return f.host_state("Quiet.example")
+
+    state, fetcher = run(nothing, Settings(per_host_concurrency=3, per_host_interval=1.5))
+    assert state == HostState("quiet.example", 3, 1.5, False, 0, 0)
+    assert fetcher.host_states() == {}

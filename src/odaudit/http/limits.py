@@ -131,7 +131,10 @@ class Slots:
             state.penalty = eased if eased >= rule.floor else 0.0
 
     def state(self, host: str) -> HostState:
-        state = self._host(host)
+        """A host not contacted yet reads as its configured limits (and is not remembered)."""
+        state = self._hosts.get(host) or _Host(
+            max(1, self._host_concurrency(host)), self._host_interval(host)
+        )
         return HostState(
             host=host,
             concurrency=state.limit,
