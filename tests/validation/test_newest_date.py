@@ -58,6 +58,12 @@ def test_year_month_current_month_capped_and_future_month_ignored(tmp_path: Path
     assert r.newest_date == "2024-03-10"  # March has begun but cannot be newer than today
 
 
+def test_year_month_hostile_values_are_skipped(tmp_path: Path) -> None:
+    text = "anio,mes,x\n2023,13,1\nnan,1,2\n1e400,2,3\n2023,inf,4\n2023,0,5\n2022,12,6\n"
+    r = inspect_table(_csv(tmp_path, text), now=NOW)
+    assert r.parseable and r.newest_date == "2022-12-31"
+
+
 def test_year_month_not_used_when_a_date_column_exists(tmp_path: Path) -> None:
     text = "anio,mes,fecha_pago\n2024,2,2023-05-01\n2024,1,2023-06-30\n"
     r = inspect_table(_csv(tmp_path, text), now=NOW)
