@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import odaudit
+from odaudit.http import RobotsCache
 from odaudit.models import (
     Dataset,
     Finding,
@@ -130,6 +131,7 @@ class _Auditor:
         self._inspections = asyncio.Semaphore(max(1, (os.cpu_count() or 2) - 1))
         self._tables: dict[str, asyncio.Task[Any]] = {}
         self._workdir = Path(tempfile.mkdtemp(prefix="odaudit-"))
+        self._robots = RobotsCache(fetcher)
 
     def close(self) -> None:
         shutil.rmtree(self._workdir, ignore_errors=True)
@@ -237,6 +239,7 @@ class _Auditor:
                 license_probes=await self._license_probes(dataset),
                 content_hashes=hashes,
                 previous_hashes=self.store.previous_content_hashes(urls, self.run_id),
+                robots={u: await self._robots.verdict(u, self.crawl.user_agent) for u in urls},
             )
             self.store.record_outcomes(self.run_id, probes, hashes)
             self.store.add_dataset(
@@ -317,7 +320,7 @@ class _Auditor:
                 truncated = got.truncated
             async with self._inspections:
                 report = await asyncio.to_thread(
-                    inspect_table, dest, declared_format=declared, workers=1
+                    inspect_table, dest, declared_format=declared, workers=1, now=self.now
                 )
             report.truncated = report.truncated or truncated
             return report

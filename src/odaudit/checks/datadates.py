@@ -81,10 +81,16 @@ def _whole_file(view: ResourceView, sniff_cap: int) -> bool:
     return len(probe.sniff) < sniff_cap
 
 
+def _field(report: Any, name: str) -> Any:
+    return report.get(name) if isinstance(report, Mapping) else getattr(report, name, None)
+
+
 def _from_report(report: Any) -> str | None:
-    value = report.get("newest_date") if isinstance(report, Mapping) else None
-    if value is None and not isinstance(report, Mapping):
-        value = getattr(report, "newest_date", None)
+    """The newest date the whole table holds; None when the copy read was cut short
+    (the part left out may hold newer rows, so it proves nothing)."""
+    if _field(report, "truncated"):
+        return None
+    value = _field(report, "newest_date")
     return str(value) if value else None
 
 
