@@ -252,7 +252,19 @@ class _Auditor:
             )
             self.progress.dataset_done(inst.code, len(dataset.resources), len(findings))
         finally:
+            self._forget(dataset)
             self._datasets_in_flight.release()
+
+    def _forget(self, dataset: Dataset) -> None:
+        """Drop finished probes and table reports from memory (they are in the store); a
+        URL shared by datasets still in flight stays, since their tasks hold it."""
+        for resource in dataset.resources:
+            task = self._probes.get(resource.url)
+            if task is not None and task.done():
+                del self._probes[resource.url]
+            table = self._tables.get(resource.url)
+            if table is not None and table.done():
+                del self._tables[resource.url]
 
     def _content_hashes(self, probes: dict[str, Probe]) -> dict[str, str]:
         """sha256 of each sniffed prefix; an unchanged (reused) probe keeps the last hash."""
@@ -446,7 +458,9 @@ async def audit_async(
     policy = AddressPolicy([*config.allow_origins, *options.extra_allow_origins])
     progress.start(len(institutions))
     try:
-        async with Fetcher(config.crawl, policy, transport=options.transport) as fetcher:
+        async with Fetcher(
+            config.crawl, policy, transport=options.transport, retry_probe_timeouts=False
+        ) as fetcher:
             auditor = _Auditor(
                 store, run_id, fetcher, methodology, now, options, progress, config.crawl
             )

@@ -78,3 +78,18 @@ def test_download_streams_to_a_capped_file(run: Run, tmp_path: object) -> None:
     assert dest.stat().st_size == 70_000
     whole, _ = run(lambda f: f.download(run.url("/gzipped.csv"), dest))
     assert (whole.truncated, dest.read_bytes(), whole.content_type) == (False, CSV, "text/csv")
+
+
+def test_probe_timeout_retry_can_be_switched_off(run: Run) -> None:
+    run.probe_strategy = "sniff"
+    probe, _ = run(
+        lambda f: f.probe(run.url("/hang.csv")),
+        Settings(timeout=0.2),
+        probe_retries=1,
+        retry_probe_timeouts=False,
+    )
+    assert probe.outcome is ProbeOutcome.TIMEOUT
+    assert run.server.hits["GET /hang.csv"] == 1  # one lane held for one timeout, not two
+    again, _ = run(lambda f: f.probe(run.url("/hang.csv")), Settings(timeout=0.2), probe_retries=1)
+    assert again.outcome is ProbeOutcome.TIMEOUT
+    assert run.server.hits["GET /hang.csv"] == 3  # the default still retries once

@@ -84,6 +84,7 @@ class Fetcher:
         *,
         retries: int = 2,
         probe_retries: int = 1,
+        retry_probe_timeouts: bool = True,
         retry_cap: float = 30.0,
         backoff_base: float = 0.5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -97,6 +98,9 @@ class Fetcher:
         self.stats = FetchStats()
         self.retries = retries
         self.probe_retries = probe_retries
+        # A hanging file holds a lane for the whole timeout; an auditor that confirms failures
+        # across runs (AV001's confirm_after_runs) need not pay for it twice in one run.
+        self.retry_probe_timeouts = retry_probe_timeouts
         self.retry_cap = retry_cap
         self.backoff_base = backoff_base
         self._sleep = sleep
@@ -224,7 +228,13 @@ class Fetcher:
         if self.probe_strategy == "head":
             try:
                 head = await self._retrying(
-                    self.probe_retries, "HEAD", url, _Body(0), None, conditional or None
+                    self.probe_retries,
+                    "HEAD",
+                    url,
+                    _Body(0),
+                    None,
+                    conditional or None,
+                    timeouts=self.retry_probe_timeouts,
                 )
             except FetchError as exc:
                 if exc.outcome is not ProbeOutcome.NETWORK_ERROR:
@@ -236,7 +246,15 @@ class Fetcher:
         sniff = self.settings.sniff_bytes
         ranged = {"Range": f"bytes=0-{max(sniff, 1) - 1}", **conditional}
         try:
-            got = await self._retrying(self.probe_retries, "GET", url, _Body(sniff), None, ranged)
+            got = await self._retrying(
+                self.probe_retries,
+                "GET",
+                url,
+                _Body(sniff),
+                None,
+                ranged,
+                timeouts=self.retry_probe_timeouts,
+            )
             if got.status == 304:
                 return self._not_modified(url, "GET", got)
             if got.status == 416:  # an empty file cannot satisfy any range
@@ -284,6 +302,8 @@ class Fetcher:
         body: _Body,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        *,
+        timeouts: bool = True,
     ) -> _Answer:
         attempt = 0
         while True:
@@ -293,7 +313,7 @@ class Fetcher:
             try:
                 answer = await self._attempt(method, url, body, params, headers)
             except _Retryable as exc:
-                if attempt >= retries:
+                if attempt >= retries or (not timeouts and exc.outcome is ProbeOutcome.TIMEOUT):
                     raise FetchError(exc.outcome, exc.url, exc.message) from None
                 await self._sleep(backoff_delay(attempt, self.backoff_base, None, self.retry_cap))
                 attempt += 1
