@@ -49,10 +49,32 @@ class WorkItem:
         return (self.severity.rank, self.weight * self.count)
 
 
+#: Facts a reader wants first; raw bytes stay in the stored evidence, not in the summary.
+_FIRST = (
+    "status",
+    "outcome",
+    "declared_format",
+    "detected_format",
+    "content_type",
+    "license",
+    "modified",
+    "frequency",
+    "count",
+    "columns",
+    "url",
+)
+_LEFT_OUT = frozenset({"bytes_prefix_hex"})
+
+
 def compact_evidence(evidence: Mapping[str, Any], limit: int = 240) -> str:
-    """A one-line summary of a finding's evidence (values shortened)."""
+    """A one-line summary of a finding's evidence (key facts first, values shortened)."""
+    rank = {key: i for i, key in enumerate(_FIRST)}
+    ordered = sorted(
+        (kv for kv in evidence.items() if kv[0] not in _LEFT_OUT),
+        key=lambda kv: rank.get(kv[0], len(rank)),
+    )
     parts = []
-    for key, value in evidence.items():
+    for key, value in ordered:
         if value in (None, "", [], {}):
             continue
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

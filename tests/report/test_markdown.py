@@ -114,7 +114,7 @@ def test_work_list_is_grouped_and_ordered_by_impact(run: RunView, rules: list[Fa
     assert codes == ["LI001", "AV001", "FM001", "FR002", "MD001"]
     fm = rows[2]
     assert "| 2 | 60,0 |" in fm  # two PDF resources, one item
-    assert "content\\_type=application/pdf; declared\\_format=PDF" in fm
+    assert "declared\\_format=PDF; content\\_type=application/pdf" in fm  # key facts first
     assert (
         "[https://datos.minfin.gob.gt/r/deuda-1.pdf](https://datos.minfin.gob.gt/r/deuda-1.pdf)"
         in fm

@@ -52,7 +52,7 @@ def test_grouping_and_order() -> None:
     assert codes == [("AV002", 2), ("CV001", 1), ("CV001", 1), ("MD004", 1)]
     assert items[0].resources == ["http://x/0", "http://x/1"]
     assert items[0].dataset_title == "Precios"
-    assert items[0].evidence == "url=http://x/0; status=404"
+    assert items[0].evidence == "status=404; url=http://x/0"  # key facts first
     assert {i.message for i in items if i.code == "CV001"} == {
         "Falta «Presupuesto»",
         "Falta «Compras»",
