@@ -28,7 +28,7 @@ def _previous(store: Store, run_id: int, compare_with: int | RunView | None) -> 
     if isinstance(compare_with, RunView):
         return compare_with
     other = compare_with if compare_with is not None else store.previous_run_id(run_id)
-    return store.load_run(other) if other is not None else None
+    return store.load_run(other, table_details=False) if other is not None else None
 
 
 def _edition(store: Store, view: RunView) -> EditionScores | None:
@@ -62,7 +62,7 @@ def write_run_outputs(
     from odaudit.checks import all_rules
     from odaudit.report import write_report
 
-    view = store.load_run(run_id)
+    view = store.load_run(run_id, table_details=False)
     history = {code: points for code, points in store.history(run_id).items() if len(points) > 1}
     previous = _previous(store, run_id, compare_with) if compare else None
     written = list(

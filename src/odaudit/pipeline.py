@@ -479,7 +479,7 @@ async def audit_async(
         raise
     finally:
         progress.finish()
-    card = score_run(store.load_run(run_id, with_scores=False), methodology)
+    card = score_run(store.load_run(run_id, with_scores=False, table_details=False), methodology)
     store.save_scores(run_id, card)
     store.finish_run(run_id, "complete")
     return AuditResult(run_id=run_id, store_path=store.path, scorecard=card, resumed=resumed)
@@ -499,7 +499,7 @@ def audit(
 
 def rescore(store: Store, run_id: int, methodology: Methodology, *, save: bool = True) -> ScoreCard:
     """Score a stored run again under another methodology, without the network."""
-    card = score_run(store.load_run(run_id, with_scores=False), methodology)
+    card = score_run(store.load_run(run_id, with_scores=False, table_details=False), methodology)
     if save:
         store.save_scores(run_id, card)
     return card

@@ -727,18 +727,29 @@ class Store:
             ).fetchone()[0]
         )
 
-    def load_run(self, run_id: int, *, with_scores: bool = True) -> RunView:
-        """Everything about one run, as plain data for report, export and compare."""
+    def load_run(
+        self, run_id: int, *, with_scores: bool = True, table_details: bool = True
+    ) -> RunView:
+        """Everything about one run, as plain data for report, export and compare.
+
+        `table_details=False` keeps only which resources were read as tables (an empty report
+        each): what scoring and the report need, at a fraction of the memory for a big run."""
         manifest = self.load_manifest(run_id)
         c = self._conn
         probes: dict[str, Probe] = {
             r["url"]: probe_from_dict(json.loads(r["data"]))
             for r in c.execute("SELECT url, data FROM probes WHERE run_id = ?", (run_id,))
         }
-        tables: dict[str, dict[str, Any]] = {
-            r["url"]: json.loads(r["data"])
-            for r in c.execute("SELECT url, data FROM tables WHERE run_id = ?", (run_id,))
-        }
+        if table_details:
+            tables: dict[str, dict[str, Any]] = {
+                r["url"]: json.loads(r["data"])
+                for r in c.execute("SELECT url, data FROM tables WHERE run_id = ?", (run_id,))
+            }
+        else:  # which resources were read as tables, without the (large) reports
+            tables = {
+                r["url"]: {}
+                for r in c.execute("SELECT url FROM tables WHERE run_id = ?", (run_id,))
+            }
         findings_by_ds: dict[tuple[str, str | None], list[Finding]] = {}
         for r in c.execute(
             "SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run_id,)
