@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from odaudit.checks.context import DatasetContext, ResourceView, label
 from odaudit.checks.registry import Hit, rule
-from odaudit.models import ProbeOutcome, Severity
+from odaudit.models import Probe, ProbeOutcome, Severity
 
 _INDETERMINATE_STATUS = frozenset({401, 403, 429})
 _UNREACHABLE = {
@@ -88,6 +88,18 @@ def _broken_by(view: ResourceView) -> str | None:
     return None
 
 
+def _confirmed(ctx: DatasetContext, code: str) -> Iterator[tuple[ResourceView, Probe, int, int]]:
+    """Resources broken the way `code` means, confirmed by enough failed runs in a row
+    (the unconfirmed ones are AV004's): (view, probe, failures in a row, failures needed)."""
+    for view in ctx.resources:
+        probe = view.probe
+        if probe is None or _broken_by(view) != code:
+            continue
+        count, needed = _confirmation(ctx, view, code)
+        if count >= needed:
+            yield view, probe, count, needed
+
+
 def _confirmation(ctx: DatasetContext, view: ResourceView, code: str) -> tuple[int, int]:
     """(this failure's number in a row, failures needed) for a resource AV001/AV002 judge.
 
@@ -129,13 +141,7 @@ def _streak_evidence(count: int, needed: int) -> dict[str, Any]:
     params_doc={"confirm_after_runs": _CONFIRM_DOC},
 )
 def resource_unreachable(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
-    for view in ctx.resources:
-        probe = view.probe
-        if probe is None or _broken_by(view) != "AV001":
-            continue
-        count, needed = _confirmation(ctx, view, "AV001")
-        if count < needed:
-            continue  # AV004
+    for view, probe, count, needed in _confirmed(ctx, "AV001"):
         reason = _UNREACHABLE[probe.outcome]
         evidence = (
             view.evidence()
@@ -167,13 +173,7 @@ def resource_unreachable(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
     params_doc={"confirm_after_runs": _CONFIRM_DOC},
 )
 def http_error(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
-    for view in ctx.resources:
-        probe = view.probe
-        if probe is None or _broken_by(view) != "AV002":
-            continue
-        count, needed = _confirmation(ctx, view, "AV002")
-        if count < needed:
-            continue  # AV004
+    for view, probe, count, needed in _confirmed(ctx, "AV002"):
         yield Hit(
             f"El recurso «{label(view.resource)}» responde HTTP {probe.status}.",
             view.evidence() | _streak_evidence(count, needed),
