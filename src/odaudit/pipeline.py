@@ -225,7 +225,8 @@ class _Auditor:
             probes = await asyncio.gather(*(self.probe(u) for u in urls))
             by_url = dict(zip(urls, probes, strict=True))
             tables = await self.tables(dataset, by_url)
-            hashes = self._content_hashes(by_url)
+            previous = self.store.previous_content_hashes(urls, self.run_id)
+            hashes = _content_hashes(by_url, previous)
             findings = run_dataset_checks(
                 inst,
                 dataset,
@@ -238,7 +239,7 @@ class _Auditor:
                 },
                 license_probes=await self._license_probes(dataset),
                 content_hashes=hashes,
-                previous_hashes=self.store.previous_content_hashes(urls, self.run_id),
+                previous_hashes=previous,
                 robots={u: await self._robots.verdict(u, self.crawl.user_agent) for u in urls},
             )
             self.store.record_outcomes(self.run_id, probes, hashes)
@@ -265,17 +266,6 @@ class _Auditor:
             table = self._tables.get(resource.url)
             if table is not None and table.done():
                 del self._tables[resource.url]
-
-    def _content_hashes(self, probes: dict[str, Probe]) -> dict[str, str]:
-        """sha256 of each sniffed prefix; an unchanged (reused) probe keeps the last hash."""
-        from odaudit.checks import content_hash
-
-        reused = [u for u, p in probes.items() if p.headers.get(_CACHE_HEADER)]
-        out = self.store.previous_content_hashes(reused, self.run_id)
-        for url, probe in probes.items():
-            if url not in out and (digest := content_hash(probe)):
-                out[url] = digest
-        return out
 
     async def _license_probes(self, dataset: Dataset) -> dict[str, Probe]:
         """Probe a licence link only when the registry does not already know what it means:
@@ -346,6 +336,19 @@ _TABLE_FORMATS = {"CSV", "TSV", "XLSX", "XLS", "ODS"}
 
 #: Marks a probe taken from the store instead of the network (value: fresh | revalidated).
 _CACHE_HEADER = "x-odaudit-cache"
+
+
+def _content_hashes(probes: dict[str, Probe], previous: dict[str, str]) -> dict[str, str]:
+    """sha256 of each sniffed prefix; an unchanged (reused) probe keeps its last hash."""
+    from odaudit.checks import content_hash
+
+    out = {
+        u: previous[u] for u, p in probes.items() if p.headers.get(_CACHE_HEADER) and u in previous
+    }
+    for url, probe in probes.items():
+        if url not in out and (digest := content_hash(probe)):
+            out[url] = digest
+    return out
 
 
 def _whole_body(probe: Probe) -> bool:
