@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from odaudit.models import Source
+from odaudit.store.view import SourceResult
 
 if TYPE_CHECKING:
     import httpx
@@ -23,15 +24,10 @@ __all__ = ["SourceCheck", "check_sources", "detect_source"]
 
 
 @dataclass
-class SourceCheck:
-    institution: str
-    type: str
-    url: str
-    status: str  # ok | failed | blocked
-    datasets: int = 0
-    resources: int = 0
-    api_calls: int = 0
-    error: str = ""
+class SourceCheck(SourceResult):
+    """How one source answered discovery (`SourceResult`), and whose source it is."""
+
+    institution: str = ""
 
 
 async def _check_one(code: str, source: Source, fetcher: Fetcher) -> SourceCheck:
