@@ -277,13 +277,15 @@ def busy(h: Handler) -> None:
         server.peak = max(server.peak, server.active)
     try:
         server.stop.wait(0.02)
-        if n <= 3:
-            h._send(429, b"slow down", "text/plain")
-        else:
-            h._send(200, CSV)
     finally:
+        # Left before answering: once the client has its answer it may send the next request,
+        # and that one must not be counted as overlapping this one.
         with server.lock:
             server.active -= 1
+    if n <= 3:
+        h._send(429, b"slow down", "text/plain")
+    else:
+        h._send(200, CSV)
 
 
 def robots_txt(h: Handler) -> None:
