@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 from tests.http.hostile import CountingServer
 
-from odaudit.http.netio import AsyncioBackend
 from odaudit.http.policy import AddressPolicy
+from odaudit.http.wire import WireTransport
 
 
 def test_policy_remembers_what_it_vetted() -> None:
@@ -20,16 +21,20 @@ def test_policy_remembers_what_it_vetted() -> None:
     assert policy.vetted_addresses("datos.example") == ["93.184.216.34", "2606:2800:220:1::1"]
 
 
-def test_backend_connects_to_the_pinned_address(hostile: CountingServer) -> None:
+def test_transport_connects_to_the_pinned_address(hostile: CountingServer) -> None:
     # "unresolvable.invalid" cannot be looked up: the connection only works through the pin
-    backend = AsyncioBackend(lambda host: ["127.0.0.1"] if host == "unresolvable.invalid" else None)
+    transport = WireTransport(
+        pinned=lambda host: ["127.0.0.1"] if host == "unresolvable.invalid" else None
+    )
 
-    async def main() -> bytes:
-        stream = await backend.connect_tcp("unresolvable.invalid", hostile.server_port, timeout=2)
-        await stream.write(b"GET /file.csv HTTP/1.0\r\nHost: x\r\n\r\n", timeout=2)
-        data = await stream.read(65536, timeout=2)
-        await stream.aclose()
-        return data
+    async def main() -> tuple[int, bytes]:
+        url = f"http://unresolvable.invalid:{hostile.server_port}/file.csv"
+        response = await transport.handle_async_request(httpx.Request("GET", url))
+        body = await response.aread()
+        await response.aclose()
+        await transport.aclose()
+        return response.status_code, body
 
-    assert asyncio.run(main()).startswith(b"HTTP/1.0 200")
+    status, body = asyncio.run(main())
+    assert status == 200 and body
     assert hostile.connections == 1

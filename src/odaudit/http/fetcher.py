@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from odaudit.http.decode import BodyDecoder, DecodingError
-from odaudit.http.lanes import LaneTransport
 from odaudit.http.limits import HostState, Slots, SlowDown
 from odaudit.http.policy import AddressPolicy
 from odaudit.http.probe import content_length_of, kept_headers, media_type, needs_get
 from odaudit.http.retry import RETRY_STATUSES, backoff_delay, parse_retry_after
 from odaudit.http.settings import CrawlSettingsLike, host_concurrency, host_interval
 from odaudit.http.types import DownloadResult, FetchError, FetchStats, HttpResponse
+from odaudit.http.wire import WireTransport
 from odaudit.models import Probe, ProbeOutcome
 
 __all__ = ["Fetcher"]
@@ -104,7 +104,7 @@ class Fetcher:
         self.retry_cap = retry_cap
         self.backoff_base = backoff_base
         self._sleep = sleep
-        self._transport = transport or LaneTransport(
+        self._transport = transport or WireTransport(
             max_idle=max(settings.concurrency, 1), pinned=policy.vetted_addresses
         )
         self._headers = {
