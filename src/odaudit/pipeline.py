@@ -222,6 +222,8 @@ class _Auditor:
 
         try:
             urls = list(dict.fromkeys(r.url for r in dataset.resources if r.url))
+            # robots.txt before the probes: its Crawl-delay paces them (and AV008 reads it)
+            robots = {u: await self._robots.verdict(u, self.crawl.user_agent) for u in urls}
             probes = await asyncio.gather(*(self.probe(u) for u in urls))
             by_url = dict(zip(urls, probes, strict=True))
             tables = await self.tables(dataset, by_url)
@@ -240,7 +242,7 @@ class _Auditor:
                 license_probes=await self._license_probes(dataset),
                 content_hashes=hashes,
                 previous_hashes=previous,
-                robots={u: await self._robots.verdict(u, self.crawl.user_agent) for u in urls},
+                robots=robots,
             )
             self.store.record_outcomes(self.run_id, probes, hashes)
             self.store.add_dataset(

@@ -74,6 +74,11 @@ def test_out_of_range(write: Write) -> None:
     assert p.line == 2 and "at least 1" in p.message
 
 
+def test_negative_crawl_delay_cap(write: Write) -> None:
+    p = only(write, "crawl:\n  max_crawl_delay: -1\n" + INST_OK)
+    assert p.line == 2 and "crawl.max_crawl_delay" in p.message
+
+
 def test_duplicate_institution_code(write: Write) -> None:
     p = only(write, INST_OK + "  - code: MINFIN\n    name: Otra\n")
     assert p.line == 4

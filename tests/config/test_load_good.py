@@ -32,6 +32,7 @@ def test_every_key_of_institutions_yaml() -> None:
     assert (crawl.per_host_concurrency, crawl.per_host_interval) == (2, 0.5)
     assert (crawl.max_redirects, crawl.max_bytes, crawl.sniff_bytes) == (5, 1048576, 4096)
     assert (crawl.validate, crawl.validate_max_bytes) == (False, 2048)
+    assert crawl.max_crawl_delay == 10.0  # the default
     assert (
         crawl.user_agent == f"odaudit/{odaudit.__version__} (+https://example.org/odaudit-contact)"
     )
@@ -173,3 +174,9 @@ def test_load_config_without_registry_accepts_code_shaped_codes(write: Callable[
 
     m = meth.load_methodology(rules, None)
     assert "ZZ999" in m.rules
+
+
+def test_max_crawl_delay_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "institutions.yaml"
+    path.write_text("crawl:\n  max_crawl_delay: 2.5\n" + INST_OK, encoding="utf-8")
+    assert load_institutions(path).crawl.max_crawl_delay == 2.5

@@ -33,6 +33,7 @@ class Settings:
     sniff_bytes: int = 1024
     user_agent: str = "odaudit-test/1 (+https://example.org/odaudit)"
     hosts: dict[str, HostOverride] = field(default_factory=dict)
+    max_crawl_delay: float = 10.0
 
 
 @pytest.fixture()

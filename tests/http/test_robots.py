@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.http.conftest import Run
+from tests.http.conftest import Run, Settings
 from tests.http.hostile import CountingServer
 
 from odaudit.http import Fetcher, RobotsCache, RobotsVerdict
@@ -115,3 +115,63 @@ def test_matching_rule_names_the_longest_blocking_line() -> None:
     assert matching_rule(text, "https://x.gt/d/privado/a.csv", "bot") == "Disallow: /d/privado/"
     assert matching_rule(text, "https://x.gt/e.csv", "bot") == ""
     assert matching_rule("User-agent: googlebot\nDisallow: /\n", "https://x.gt/a", "bot") == ""
+
+
+# ------------------------------------------------------------------ Crawl-delay
+
+
+def test_crawl_delay_becomes_the_hosts_interval(run: Run) -> None:
+    run.server.robots = (200, b"User-agent: *\nCrawl-delay: 3\nDisallow: /privado/\n", {})
+
+    async def main(f: Fetcher) -> RobotsVerdict:
+        verdict = await RobotsCache(f).verdict(run.url("/a.csv"), UA)
+        for name in ("/a.csv", "/b.csv", "/c.csv"):
+            await f.probe(run.url(name))
+        return verdict
+
+    verdict, fetcher = run(main, retries=0)
+    assert verdict.allowed is True and verdict.crawl_delay == 3.0
+    state = fetcher.host_state("127.0.0.1")
+    assert (state.crawl_delay, state.interval) == (3.0, 3.0)
+    # robots.txt started at 0; each probe starts 3 s after the one before (virtual clock)
+    assert run.sleeps == [3.0, 3.0, 3.0]
+
+
+def test_crawl_delay_is_capped_by_the_settings(run: Run) -> None:
+    run.server.robots = (200, b"User-agent: *\nCrawl-delay: 86400\n", {})
+    verdicts, fetcher = ask(run, ["/a.csv"])
+    assert verdicts[0].crawl_delay == 10.0  # max_crawl_delay of the test settings
+    assert fetcher.host_state("127.0.0.1").interval == 10.0
+
+
+def test_max_crawl_delay_zero_ignores_it(run: Run) -> None:
+    run.server.robots = (200, b"User-agent: *\nCrawl-delay: 5\n", {})
+
+    async def main(f: Fetcher) -> RobotsVerdict:
+        return await RobotsCache(f).verdict(run.url("/a.csv"), UA)
+
+    verdict, fetcher = run(main, Settings(max_crawl_delay=0.0), retries=0)
+    assert verdict.crawl_delay == 0.0
+    assert fetcher.host_state("127.0.0.1").interval == 0.0
+
+
+def test_request_rate_counts_as_a_delay(run: Run) -> None:
+    run.server.robots = (200, b"User-agent: *\nRequest-rate: 1/4s\nCrawl-delay: 1\n", {})
+    verdicts, _ = ask(run, ["/a.csv"])
+    assert verdicts[0].crawl_delay == 4.0  # the longer of the two asks
+
+
+def test_our_group_sets_the_delay_not_others(run: Run) -> None:
+    robots = b"User-agent: googlebot\nCrawl-delay: 9\n\nUser-agent: *\nCrawl-delay: 2\n"
+    run.server.robots = (200, robots, {})
+    verdicts, _ = ask(run, ["/a.csv"])
+    assert verdicts[0].crawl_delay == 2.0
+
+
+def test_hostile_crawl_delays_are_ignored(run: Run) -> None:
+    for value in (b"-5", b"nan", b"inf", b"1e400", b"soon", b""):
+        run.server.robots = (200, b"User-agent: *\nCrawl-delay: " + value + b"\n", {})
+        verdicts, fetcher = ask(run, ["/a.csv"])
+        assert verdicts[0].allowed is True
+        assert verdicts[0].crawl_delay == 0.0, value
+        assert fetcher.host_state("127.0.0.1").interval == 0.0

@@ -17,9 +17,11 @@ class SlowPortal:
     Resource i of dataset d answers 404 when (d + i) % 7 == 0, so scores are not all 100.
     """
 
-    def __init__(self, datasets: int = 40, delay: float = 0.05) -> None:
+    def __init__(self, datasets: int = 40, delay: float = 0.05, robots: str | None = None) -> None:
         self.datasets = datasets
         self.delay = delay
+        self.robots = robots  # what /robots.txt answers (404 when None)
+        self.log: list[tuple[float, str]] = []  # (monotonic time, path) of every request
         portal = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,6 +36,10 @@ class SlowPortal:
 
             def _answer(self, head: bool) -> None:
                 parts = urlsplit(self.path)
+                portal.log.append((time.monotonic(), parts.path))
+                if parts.path == "/robots.txt" and portal.robots is not None:
+                    self._send(200, "text/plain", portal.robots.encode(), head)
+                    return
                 if parts.path == "/api/3/action/package_search":
                     q = parse_qs(parts.query)
                     start = int(q.get("start", ["0"])[0])

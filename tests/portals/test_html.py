@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
-from tests.portals.conftest import PortalServer, Reply, discover, fixture_bytes
+from tests.portals.conftest import PortalServer, Reply, discover, fixture_bytes, make_fetcher
 
 from odaudit.models import Dataset, Source
-from odaudit.portals import DiscoveryReport, PortalError
+from odaudit.portals import DiscoveryReport, PortalError, get_adapter
 from odaudit.portals.htmlpage import parse_page
 
 PAGE = "/estadisticas/index.html"
@@ -182,3 +183,17 @@ def test_broken_markup_never_crashes() -> None:
     )
     links = [link.url for s in page.sections for link in s.links]
     assert links == ["https://example.gt/p/x.csv", "https://cdn.x/z.zip"]
+
+
+def test_crawl_delay_of_the_site_slows_the_fetcher(portal: PortalServer) -> None:
+    site(portal, robots="User-agent: *\nCrawl-delay: 2\nDisallow: /privado/\n")
+    source = html_source(portal)
+
+    async def main() -> tuple[int, float]:
+        async with make_fetcher(source.url) as fetcher:
+            adapter = get_adapter("html")
+            found = [d async for d in adapter.discover(source, fetcher, DiscoveryReport())]
+            return len(found), fetcher.host_state("127.0.0.1").crawl_delay
+
+    found, delay = asyncio.run(main())
+    assert found and delay == 2.0

@@ -16,7 +16,7 @@ _HOST = re.compile(r"^[a-z0-9.-]+(:[0-9]{1,5})?$")
 _CRAWL = (
     "timeout", "connect_timeout", "concurrency", "per_host_concurrency", "per_host_interval",
     "max_redirects", "max_bytes", "sniff_bytes", "hosts", "validate", "validate_max_bytes",
-    "cache_max_age",
+    "cache_max_age", "max_crawl_delay",
 )  # fmt: skip
 _HOST_KEYS = ("per_host_concurrency", "per_host_interval")
 
@@ -115,6 +115,7 @@ def read_crawl(doc: Doc, node: Node, contact: str) -> CrawlSettings:
         validate=f.boolean("validate") is not False,
         validate_max_bytes=f.integer("validate_max_bytes", d.validate_max_bytes, minimum=1),
         cache_max_age=f.number("cache_max_age", d.cache_max_age, minimum=0),
+        max_crawl_delay=f.number("max_crawl_delay", d.max_crawl_delay, minimum=0),
         contact=contact,
         hosts=hosts,
     )

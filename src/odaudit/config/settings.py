@@ -36,6 +36,7 @@ class CrawlSettings:
     validate: bool = True  # download tabular files and inspect what they hold (DV/PD rules)
     validate_max_bytes: int = 50 * 1024 * 1024  # cap on a file downloaded for validation
     cache_max_age: float = 0.0  # seconds a stored successful probe is reused without asking
+    max_crawl_delay: float = 10.0  # a robots.txt Crawl-delay is honoured up to this; 0: ignored
     contact: str = DEFAULT_CONTACT
     user_agent: str = ""  # built from the version and contact when left empty
     hosts: dict[str, HostSettings] = field(

@@ -151,6 +151,16 @@ class Fetcher:
         """Every host contacted so far, by name; `throttled` > 0 marks the ones that said 429."""
         return self._slots.states()
 
+    def crawl_delay(self, host: str, seconds: float) -> float:
+        """Honour a robots.txt Crawl-delay for `host`, up to `max_crawl_delay`; returns what applies.
+
+        The cap keeps a hostile or careless robots.txt (Crawl-delay: 86400) from stalling a
+        national run; 0 turns Crawl-delay off.
+        """
+        applied = max(0.0, min(seconds, self.settings.max_crawl_delay))
+        self._slots.crawl_delay(host.lower(), applied)
+        return applied
+
     async def get(
         self,
         url: str,

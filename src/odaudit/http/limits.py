@@ -2,7 +2,8 @@
 
 A host that answers 429 is slowed down rather than hammered: each 429 doubles an extra
 minimum interval for that host (from `SlowDown.floor` up to `SlowDown.cap`) and lets
-only one request to it be in flight; a run of other answers halves it again.
+only one request to it be in flight; a run of other answers halves it again. A host whose
+robots.txt asks for a Crawl-delay gets that as its minimum interval (see `Slots.crawl_delay`).
 """
 
 from __future__ import annotations
@@ -34,11 +35,13 @@ class HostState:
     slowed: bool
     throttled: int  # 429 answers from this host so far
     in_flight: int
+    crawl_delay: float = 0.0  # seconds between starts asked by its robots.txt (0: none)
 
 
 class _Host:
     __slots__ = (
         "concurrency",
+        "delay",
         "in_flight",
         "interval",
         "last_start",
@@ -59,6 +62,7 @@ class _Host:
         self.penalty = 0.0  # extra interval while slowed; 0 when not slowed
         self.streak = 0  # answers without a 429 since the last one
         self.throttled = 0
+        self.delay = 0.0  # robots.txt Crawl-delay, as far as the settings allow
 
     @property
     def limit(self) -> int:
@@ -66,7 +70,7 @@ class _Host:
 
     @property
     def gap(self) -> float:
-        return max(self.interval, self.penalty)
+        return max(self.interval, self.delay, self.penalty)
 
     def release(self) -> None:
         self.in_flight -= 1
@@ -118,6 +122,11 @@ class Slots:
         state.streak = 0
         state.penalty = min(rule.cap, max(rule.floor, state.penalty * rule.factor))
 
+    def crawl_delay(self, host: str, seconds: float) -> None:
+        """robots.txt asked for `seconds` between requests: the host's gap is at least that."""
+        state = self._host(host)
+        state.delay = max(0.0, seconds)
+
     def answered(self, host: str) -> None:
         """The host answered something else than 429: a long enough run eases the slow-down."""
         state = self._hosts.get(host)
@@ -142,6 +151,7 @@ class Slots:
             slowed=state.penalty > 0,
             throttled=state.throttled,
             in_flight=state.in_flight,
+            crawl_delay=state.delay,
         )
 
     def states(self) -> dict[str, HostState]:

@@ -3,6 +3,8 @@
 Catalogue resources are still checked once, politely, when robots.txt disallows them: the
 portal declared them public. The verdict is reported (rule AV008), never obeyed here.
 4xx means "no rules" (RFC 9309 2.3.1.3); 429, 5xx and no answer mean "we cannot tell".
+A Crawl-delay (or Request-rate) for our user agent becomes the host's minimum interval from
+the moment the file is read, capped by the crawl settings (`Fetcher.crawl_delay`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from protego import Protego
 from odaudit.http.fetcher import Fetcher
 from odaudit.http.types import FetchError
 
-__all__ = ["ROBOTS_MAX_BYTES", "RobotsCache", "RobotsVerdict", "matching_rule"]
+__all__ = ["ROBOTS_MAX_BYTES", "RobotsCache", "RobotsVerdict", "matching_rule", "requested_delay"]
 
 #: Google reads the first 500 KiB of a robots.txt; we read at most 512 KiB.
 ROBOTS_MAX_BYTES = 512 * 1024
@@ -32,6 +34,7 @@ class RobotsVerdict:
     robots_url: str
     rule: str = ""  # the Disallow line that matches, when it can be named
     reason: str = ""  # why the verdict is unknown, or "no robots.txt" for a 4xx
+    crawl_delay: float = 0.0  # seconds between requests honoured for this origin (0: none)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class _Rules:
     text: str
     known: bool
     reason: str = ""
+    crawl_delay: float = 0.0
 
 
 class RobotsCache:
@@ -69,13 +73,16 @@ class RobotsCache:
             return RobotsVerdict(None, robots_url, reason=rules.reason)
         if rules.parser is None:
             return RobotsVerdict(True, robots_url, reason=rules.reason)
+        delay = rules.crawl_delay
         try:
             allowed = bool(rules.parser.can_fetch(url, user_agent))
         except Exception as exc:  # protego on a hostile URL or file
-            return RobotsVerdict(None, robots_url, reason=f"{type(exc).__name__}: {exc}"[:200])
+            reason = f"{type(exc).__name__}: {exc}"[:200]
+            return RobotsVerdict(None, robots_url, reason=reason, crawl_delay=delay)
         if allowed:
-            return RobotsVerdict(True, robots_url)
-        return RobotsVerdict(False, robots_url, rule=matching_rule(rules.text, url, user_agent))
+            return RobotsVerdict(True, robots_url, crawl_delay=delay)
+        rule = matching_rule(rules.text, url, user_agent)
+        return RobotsVerdict(False, robots_url, rule=rule, crawl_delay=delay)
 
     async def _load(self, robots_url: str) -> _Rules:
         try:
@@ -101,7 +108,24 @@ class RobotsCache:
             parser = Protego.parse(text)
         except Exception as exc:
             return _Rules(None, "", False, f"unreadable robots.txt: {type(exc).__name__}"[:200])
-        return _Rules(parser, text, True)
+        asked = requested_delay(parser, self._fetcher.settings.user_agent)
+        host = urlsplit(robots_url).hostname or ""
+        delay = self._fetcher.crawl_delay(host, asked) if asked > 0 else 0.0
+        return _Rules(parser, text, True, crawl_delay=delay)
+
+
+def requested_delay(parser: Protego, user_agent: str) -> float:
+    """Seconds between requests that robots.txt asks of `user_agent`: Crawl-delay, or the
+    interval a Request-rate implies, whichever is longer; 0 when it asks for none."""
+    try:
+        delay = parser.crawl_delay(user_agent)
+        rate = parser.request_rate(user_agent)
+    except Exception:  # protego on a hostile file
+        return 0.0
+    seconds = float(delay) if delay is not None and delay == delay else 0.0
+    if rate is not None and rate.requests > 0:
+        seconds = max(seconds, float(rate.seconds) / rate.requests)
+    return seconds if 0 < seconds < float("inf") else 0.0
 
 
 def _origin(url: str) -> str | None:

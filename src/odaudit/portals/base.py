@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from odaudit.models import Dataset, Source
 
@@ -17,6 +17,7 @@ __all__ = [
     "Adapter",
     "DiscoveryReport",
     "FetchResponse",
+    "HonoursCrawlDelay",
     "JsonFetcher",
     "PortalError",
 ]
@@ -86,6 +87,13 @@ class JsonFetcher(Protocol):
         headers: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
     ) -> FetchResponse: ...
+
+
+@runtime_checkable
+class HonoursCrawlDelay(Protocol):
+    """A fetcher that can slow itself down for a host whose robots.txt asks it to."""
+
+    def crawl_delay(self, host: str, seconds: float) -> float: ...
 
 
 class Adapter(Protocol):

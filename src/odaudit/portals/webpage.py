@@ -2,7 +2,8 @@
 
 The start page is always read; same-site pages are followed to `options['depth']`
 hops (default 1) and at most `options['max_pages']` pages (default 50), obeying
-robots.txt for every followed page and never leaving the start page's host.
+robots.txt for every followed page (its Crawl-delay too, through the fetcher) and never
+leaving the start page's host.
 """
 
 from __future__ import annotations
@@ -14,8 +15,15 @@ from urllib.parse import unquote, urlsplit
 
 from protego import Protego
 
+from odaudit.http.robots import requested_delay
 from odaudit.models import Dataset, Resource, Source
-from odaudit.portals.base import DiscoveryReport, FetchResponse, JsonFetcher, PortalError
+from odaudit.portals.base import (
+    DiscoveryReport,
+    FetchResponse,
+    HonoursCrawlDelay,
+    JsonFetcher,
+    PortalError,
+)
 from odaudit.portals.fetching import body_text, evidence_of, fetch
 from odaudit.portals.htmlpage import PageParse, data_format, parse_page, slug
 from odaudit.portals.values import as_int
@@ -119,6 +127,10 @@ class _Robots:
                     self._rules = Protego.parse(body_text(response.body))
                 except Exception:  # protego on hostile text; treat as no rules
                     self._rules = None
+            if self._rules is not None and isinstance(fetcher, HonoursCrawlDelay):
+                delay = requested_delay(self._rules, _ROBOTS_AGENT)
+                if delay > 0:
+                    fetcher.crawl_delay(urlsplit(self.origin).hostname or "", delay)
         return self._rules is None or bool(self._rules.can_fetch(url, _ROBOTS_AGENT))
 
 
