@@ -92,13 +92,22 @@ def _extras(package: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-Fields = list[tuple[str, Any]]
+Fields = list[tuple[str, str]]
+Folded = list[tuple[str, Any]]
+#: a tuple, not `str | int | float`: isinstance on a union is several times slower
+_SCALAR = (str, int, float)
+_TEXTUAL = (str, int)
 
 
-def _fields(package: dict[str, Any], extras: dict[str, str]) -> Fields:
-    """Top-level scalar fields and extras as (folded name, value), built once per package."""
-    out = [(_key(str(k)), v) for k, v in package.items() if isinstance(v, str | int | float)]
-    out += [(_key(k), v) for k, v in extras.items()]
+def _folded(package: dict[str, Any]) -> Folded:
+    """Every top-level field as (folded name, raw value), folded once per package."""
+    return [(_key(k if type(k) is str else str(k)), v) for k, v in package.items()]
+
+
+def _fields(package: Folded, extras: Folded) -> Fields:
+    """Top-level scalar fields, then extras, as (folded name, text); empty texts left out."""
+    out = [(k, t) for k, v in package if isinstance(v, _SCALAR) and (t := text(v))]
+    out += [(k, t) for k, v in extras if (t := v.strip())]
     return out
 
 
@@ -106,33 +115,33 @@ def _pick(candidates: Fields, hints: tuple[str, ...]) -> str | None:
     """A top-level (ckanext-scheming) field or an extra whose name says what it is."""
     for hint in hints:
         for key, value in candidates:
-            if hint in key and text(value):
-                return text(value)
+            if hint in key:
+                return value
     return None
 
 
-def _extra(extras: dict[str, str], *names: str) -> str | None:
+def _extra(extras: Folded, *names: str) -> str | None:
     for name in names:
-        for key, value in extras.items():
-            if _key(key) == name and value.strip():
-                return value.strip()
+        for key, value in extras:
+            if key == name and value.strip():
+                return str(value.strip())
     return None
 
 
-def _temporal(package: dict[str, Any], extras: dict[str, str]) -> str | None:
+def _temporal(package: Folded, extras: Folded, fields: Fields) -> str | None:
     """One coverage field, else a start/end pair joined ISO-style as "start/end"."""
-    fields = {_key(str(k)): text(v) for k, v in package.items() if isinstance(v, str | int)}
-    fields.update({_key(k): v.strip() for k, v in extras.items()})
+    # every name looked at below contains "temporal": the others need not be collected;
+    # an extra overrides a top-level field of the same folded name, even when empty
+    named = {k: text(v) for k, v in package if "temporal" in k and isinstance(v, _TEXTUAL)}
+    named.update({k: v.strip() for k, v in extras if "temporal" in k})
     for name in ("temporal", "cobertura_temporal", "temporal_coverage"):
-        if fields.get(name):
-            return fields[name]
-    start = next(
-        (v for k, v in fields.items() if "temporal" in k and k.endswith(_STARTS) and v), ""
-    )
-    end = next((v for k, v in fields.items() if "temporal" in k and k.endswith(_ENDS) and v), "")
+        if named.get(name):
+            return named[name]
+    start = next((v for k, v in named.items() if k.endswith(_STARTS) and v), "")
+    end = next((v for k, v in named.items() if k.endswith(_ENDS) and v), "")
     if start or end:
         return f"{start}/{end}"
-    return _pick(_fields(package, extras), _TEMPORAL)
+    return _pick(fields, _TEMPORAL)
 
 
 def _names(value: Any, *fields: str) -> list[str]:
@@ -181,7 +190,9 @@ def map_package(package: dict[str, Any], base: str) -> Dataset:
     portal_page = f"{base}/dataset/{quote(name)}" if name else ""
     landing = url if url.lower().startswith(("http://", "https://")) else portal_page
     resources = package.get("resources")
-    fields = _fields(package, extras)
+    folded = _folded(package)
+    folded_extras = [(_key(k), v) for k, v in extras.items()]
+    fields = _fields(folded, folded_extras)
     conforms = _pick(fields, ("conforms", "data_dictionary", "diccionario", "describedby"))
     return Dataset(
         id=text(package.get("id")) or name,
@@ -199,11 +210,12 @@ def map_package(package: dict[str, Any], base: str) -> Dataset:
         license_title=text(package.get("license_title")),
         license_url=text(package.get("license_url")),
         # a harvested (DCAT) record carries the publisher's dates; metadata_* is the copy's
-        issued=_extra(extras, "issued", "dcat_issued") or opt_text(package.get("metadata_created")),
-        modified=_extra(extras, "modified", "dcat_modified")
+        issued=_extra(folded_extras, "issued", "dcat_issued")
+        or opt_text(package.get("metadata_created")),
+        modified=_extra(folded_extras, "modified", "dcat_modified")
         or opt_text(package.get("metadata_modified")),
         frequency=_pick(fields, _FREQUENCY),
-        temporal=_temporal(package, extras),
+        temporal=_temporal(folded, folded_extras, fields),
         spatial=_pick(fields, _SPATIAL_TEXT),
         conforms_to=conforms,
         resources=[_resource(r) for r in resources if isinstance(r, dict)]
