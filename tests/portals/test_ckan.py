@@ -402,3 +402,78 @@ def test_organization_page_url_filters_the_search(portal: PortalServer) -> None:
     )
     assert len(discover(source)) == 6
     assert portal.calls(SEARCH)[0]["fq"] == "organization:agencia-espacial-brasileira-aeb"
+
+
+def _synthetic_pages(total: int) -> Any:
+    """A package_search over `total` minimal packages that honours start and rows."""
+
+    def handler(query: dict[str, str]) -> Reply:
+        start, rows = int(query.get("start", "0")), int(query.get("rows", "10"))
+        results = [
+            {"id": f"p{i}", "name": f"p{i}", "title": f"P {i}", "resources": []}
+            for i in range(start, min(start + rows, total))
+        ]
+        body = {"success": True, "result": {"count": total, "results": results}}
+        return Reply(200, json.dumps(body).encode())
+
+    return handler
+
+
+class _CountingFetcher:
+    """The real Fetcher, counting the requests the adapter has started."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.started: list[str] = []
+
+    async def get(self, url: str, params: Any = None, **kw: Any) -> Any:
+        self.started.append(str((params or {}).get("start")))
+        return await self.inner.get(url, params=params, **kw)
+
+
+def test_next_page_is_requested_while_this_one_is_mapped(portal: PortalServer) -> None:
+    portal.route(SEARCH, _synthetic_pages(750))
+
+    async def run() -> tuple[list[str], list[list[str]]]:
+        source = ckan(portal, rows=300)
+        async with make_fetcher(source.url) as inner:
+            fetcher = _CountingFetcher(inner)
+            ids: list[str] = []
+            started_at_page_end: list[list[str]] = []
+            async for dataset in get_adapter("ckan").discover(source, fetcher, DiscoveryReport()):
+                ids.append(dataset.id)
+                if len(ids) in (300, 600, 750):
+                    started_at_page_end.append(list(fetcher.started))
+            return ids, started_at_page_end
+
+    ids, started = asyncio.run(run())
+    assert ids == [f"p{i}" for i in range(750)]
+    # the request for the next page left before the last dataset of this one was handed out,
+    # and none is made past the count
+    assert started == [["0", "300"], ["0", "300", "600"], ["0", "300", "600"]]
+    assert [q["start"] for q in portal.calls(SEARCH)] == ["0", "300", "600"]
+
+
+def test_stopping_early_drops_the_page_in_flight(portal: PortalServer) -> None:
+    portal.route(SEARCH, _synthetic_pages(1000))
+
+    async def run() -> tuple[int, list[asyncio.Task[Any]]]:
+        source = ckan(portal, rows=500)
+        async with make_fetcher(source.url) as fetcher:
+            gen = get_adapter("ckan").discover(source, fetcher, DiscoveryReport())
+            taken = 0
+            async for _dataset in gen:
+                taken += 1
+                if taken == 250:  # past the first mapped chunk: the prefetch has started
+                    break
+            await gen.aclose()
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            if others:
+                await asyncio.wait(others, timeout=5)
+            return taken, others
+
+    taken, others = asyncio.run(run())
+    assert taken == 250
+    prefetch = [t for t in others if "_search_page" in repr(t.get_coro())]
+    assert len(prefetch) == 1
+    assert prefetch[0].cancelled()  # dropped, not left running or erroring unobserved

@@ -7,6 +7,7 @@ those is handled here as data, not as a crash.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import AsyncIterator, Sequence
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 _DEFAULT_ROWS = 1000
+_MAP_CHUNK = 100  # packages mapped between turns of the event loop while a page is prefetched
 _MAX_BAD_PAGES = 2  # consecutive pages lost before giving up the rest of the catalogue
 _API = re.compile(r"/api(?:/\d+)?(?:/action(?:/.*)?)?/?$")
 _PAGE = re.compile(r"/(dataset|organization|group)(?:/([^/]+))?/?$")
@@ -252,6 +254,19 @@ def _unwrap(payload: Any, url: str) -> tuple[list[Any], int | None]:
     raise PortalError("not_catalog", "`result` is neither a list nor an object", {"url": url})
 
 
+async def _search_page(
+    fetcher: JsonFetcher, url: str, report: DiscoveryReport, params: dict[str, str | int]
+) -> tuple[list[Any], int | None]:
+    payload = await fetch_json(fetcher, url, report, params)
+    return _unwrap(payload, url)
+
+
+def _observed(task: asyncio.Future[Any]) -> None:
+    """Mark a dropped prefetch's error as seen, so asyncio does not log it as lost."""
+    if not task.cancelled():
+        task.exception()
+
+
 def _search_missing(exc: PortalError) -> bool:
     """package_search itself is absent or broken, as on Solr-less CKAN and some DKAN."""
     status = exc.evidence.get("status")
@@ -317,46 +332,63 @@ class CkanAdapter:
             params["fq"] = " ".join(fq)
         start, bad = 0, 0
         previous: list[str] = []
-        while True:
-            page = params | {"rows": rows, "start": start}
-            try:
-                payload = await fetch_json(fetcher, url, report, page)
-                packages, count = _unwrap(payload, url)
-            except PortalError as exc:
-                if start == 0 and not seen:
-                    if not _search_missing(exc):
-                        raise
-                    try:  # a CKAN without search (no Solr) or a DKAN: list packages instead
-                        async for dataset in self._package_list(
-                            base, organization, rows, fetcher, report, seen
-                        ):
-                            yield dataset
-                    except PortalError:
-                        raise exc from None
+        ahead: asyncio.Task[tuple[list[Any], int | None]] | None = None
+        try:
+            while True:
+                page = params | {"rows": rows, "start": start}
+                try:
+                    if ahead is not None:
+                        fetched, ahead = ahead, None
+                        packages, count = await fetched
+                    else:
+                        packages, count = await _search_page(fetcher, url, report, page)
+                except PortalError as exc:
+                    if start == 0 and not seen:
+                        if not _search_missing(exc):
+                            raise
+                        try:  # a CKAN without search (no Solr) or a DKAN: list packages instead
+                            async for dataset in self._package_list(
+                                base, organization, rows, fetcher, report, seen
+                            ):
+                                yield dataset
+                        except PortalError:
+                            raise exc from None
+                        return
+                    report.problems.append(exc)
+                    bad += 1
+                    if bad >= _MAX_BAD_PAGES or exc.kind in ("blocked", "unreachable"):
+                        return
+                    start += rows
+                    continue
+                bad = 0
+                report.pages += 1
+                ids = [text(p.get("id")) if isinstance(p, dict) else "" for p in packages]
+                if start > 0 and ids == previous:
+                    return  # a portal that ignores `start` serves the same page forever
+                previous = ids
+                last = not packages or (
+                    len(packages) < rows and (count is None or start + len(packages) >= count)
+                )
+                if len(packages) < rows and not last:
+                    rows = len(packages)  # the portal caps rows below what we asked
+                start += len(packages)
+                last = last or (count is not None and start >= count)
+                if not last:
+                    # the next page travels while this one is mapped
+                    following = params | {"rows": rows, "start": start}
+                    ahead = asyncio.ensure_future(_search_page(fetcher, url, report, following))
+                    ahead.add_done_callback(_observed)
+                for chunk in range(0, len(packages), _MAP_CHUNK):
+                    batch = packages[chunk : chunk + _MAP_CHUNK]
+                    for dataset in self._accept(batch, base, seen, report):
+                        yield dataset
+                    if ahead is not None:
+                        await asyncio.sleep(0)  # let the prefetch send and read
+                if last:
                     return
-                report.problems.append(exc)
-                bad += 1
-                if bad >= _MAX_BAD_PAGES or exc.kind in ("blocked", "unreachable"):
-                    return
-                start += rows
-                continue
-            bad = 0
-            report.pages += 1
-            ids = [text(p.get("id")) if isinstance(p, dict) else "" for p in packages]
-            if start > 0 and ids == previous:
-                return  # a portal that ignores `start` serves the same page forever
-            previous = ids
-            for dataset in self._accept(packages, base, seen, report):
-                yield dataset
-            if not packages:
-                return
-            if len(packages) < rows:
-                if count is None or start + len(packages) >= count:
-                    return
-                rows = len(packages)  # the portal caps rows below what we asked
-            start += len(packages)
-            if count is not None and start >= count:
-                return
+        finally:
+            if ahead is not None:  # the consumer stopped early: drop the page in flight
+                ahead.cancel()
 
     async def _package_list(
         self,
