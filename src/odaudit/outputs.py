@@ -28,7 +28,10 @@ def _previous(store: Store, run_id: int, compare_with: int | RunView | None) -> 
     if isinstance(compare_with, RunView):
         return compare_with
     other = compare_with if compare_with is not None else store.previous_run_id(run_id)
-    return store.load_run(other, table_details=False) if other is not None else None
+    if other is None:
+        return None
+    # the report compares findings, datasets, coverage and scores: not the earlier probes
+    return store.load_run(other, table_details=False, with_probes=False)
 
 
 def _edition(store: Store, view: RunView) -> EditionScores | None:

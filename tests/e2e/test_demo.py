@@ -138,3 +138,45 @@ def test_config_error_is_exit_2_with_file_and_line(tmp_path: Path) -> None:
     assert result.code == 2
     assert f"{bad}:3" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_thresholds_fail_the_job(demo_server: str, tmp_path: Path) -> None:
+    from odaudit.demo import write_demo_config
+
+    config = write_demo_config(demo_server, tmp_path / "institutions.yaml")
+    store_path = tmp_path / "t.sqlite"
+    result = run_cli(
+        "run",
+        "--institutions",
+        config,
+        "--out",
+        tmp_path / "out",
+        "--store",
+        store_path,
+        "--fail-under",
+        "101",
+        "--fail-on",
+        "warning",
+    )
+    assert result.code == 1, result.stderr
+    with Store.open(store_path, create=False) as store:
+        view = store.load_run(store.resolve_run(None))
+    findings = [f for i in view.institutions for f in i.all_findings()]
+    at_least_warning = sum(1 for f in findings if f.severity.value in ("warning", "error"))
+    assert at_least_warning and at_least_warning < len(findings)  # info ones are not counted
+    assert view.scorecard is not None
+    assert f"national score {view.scorecard.national_score:.1f} < 101" in result.stderr
+    assert f"{at_least_warning} finding(s) at or above severity warning" in result.stderr
+    # the same run passes thresholds it meets
+    again = run_cli(
+        "run",
+        "--institutions",
+        config,
+        "--out",
+        tmp_path / "out2",
+        "--store",
+        store_path,
+        "--fail-under",
+        "0",
+    )
+    assert again.code == 0, again.stderr

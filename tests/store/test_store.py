@@ -250,3 +250,58 @@ def test_run_keeps_its_own_scorecard_and_history(tmp_path: Path) -> None:
         history = store.history(ids[1])
         assert [score for _, score in history["MINFIN"]] == [40.0, 55.0]
         assert [score for _, score in store.history(ids[0])["MINFIN"]] == [40.0]
+
+
+def _two_datasets(path: Path) -> int:
+    with Store.open(path) as store:
+        run_id = store.start_run(RunManifest(), {})
+        store.add_institution(run_id, INST, 0)
+        for i in (1, 2):
+            ds = _dataset(i)
+            info = Finding("MD006", Severity.INFO, "Sin tema", "MINFIN", ds.id, fix="Clasifique.")
+            store.add_dataset(
+                run_id, "MINFIN", ds, [_probe(f"http://x/{i}.csv")], [_finding(ds.id), info]
+            )
+        store.add_institution_findings(run_id, "MINFIN", [_finding(None, "CV001")], [])
+        store.finish_run(run_id)
+    return run_id
+
+
+def test_severity_counts_without_reading_findings(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    run_id = _two_datasets(path)
+    with Store.open(path, create=False) as store:
+        assert store.severity_counts(run_id) == {"error": 3, "info": 2}
+        assert store.severity_counts(run_id + 1) == {}
+
+
+def test_a_run_read_back_shares_its_repeated_strings(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    run_id = _two_datasets(path)
+    with Store.open(path, create=False) as store:
+        view = store.load_run(run_id)
+    one, two = view.institutions[0].datasets
+    # the same message, fix, evidence key and header value are one object, not one per record
+    assert one.findings[0].message is two.findings[0].message
+    assert one.findings[0].fix is two.findings[0].fix
+    key_one, key_two = (next(iter(d.findings[0].evidence)) for d in (one, two))
+    assert key_one is key_two
+    probe_one, probe_two = one.probes["http://x/1.csv"], two.probes["http://x/2.csv"]
+    assert probe_one.headers["content-type"] is probe_two.headers["content-type"]
+    assert probe_one.url is one.dataset.resources[0].url  # the URL once, for dataset and probe
+    # and nothing changed in value
+    assert one.findings[0] == _finding("ds-1")
+    assert probe_one.sniff == (b"a,b\n" * 5000)[:STORED_SNIFF_BYTES]
+
+
+def test_a_run_read_for_comparison_leaves_probes_out(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    run_id = _two_datasets(path)
+    with Store.open(path, create=False) as store:
+        full = store.load_run(run_id)
+        light = store.load_run(run_id, with_probes=False)
+    assert all(not d.probes for d in light.institutions[0].datasets)
+    assert [d.findings for d in light.institutions[0].datasets] == [
+        d.findings for d in full.institutions[0].datasets
+    ]
+    assert light.scorecard == full.scorecard

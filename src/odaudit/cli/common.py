@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -221,22 +221,25 @@ def ranking_table(card: ScoreCard, *, limit: int | None = None) -> Table:
 
 
 def threshold_breaches(
-    view: RunView, fail_under: float | None, fail_on: Severity | None
+    card: ScoreCard | None,
+    severities: Mapping[str, int],
+    fail_under: float | None,
+    fail_on: Severity | None,
 ) -> list[str]:
-    """Why this run should fail a CI job (empty when it should not)."""
+    """Why this run should fail a CI job (empty when it should not), from its score card and
+    its count of findings per severity (`Store.severity_counts`)."""
     reasons: list[str] = []
-    card = view.scorecard
     if card is not None and fail_under is not None and card.national_score < fail_under:
         reasons.append(f"national score {card.national_score:.1f} < {fail_under:g}")
     if fail_on is not None:
-        worst = [
-            f
-            for inst in view.institutions
-            for f in inst.all_findings()
-            if f.severity.rank >= fail_on.rank
-        ]
+        known = {s.value: s for s in Severity}
+        worst = sum(
+            n
+            for name, n in severities.items()
+            if name in known and known[name].rank >= fail_on.rank
+        )
         if worst:
-            reasons.append(f"{len(worst)} finding(s) at or above severity {fail_on.value}")
+            reasons.append(f"{worst} finding(s) at or above severity {fail_on.value}")
     return reasons
 
 

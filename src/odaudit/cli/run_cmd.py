@@ -121,7 +121,7 @@ def execute(
         return 130
     with Store.open(store_path) as store:
         written = write_run_outputs(store, result.run_id, out_dir, lang=lang)
-        view = store.load_run(result.run_id)
+        severities = store.severity_counts(result.run_id)
     if show_ranking:
         out.print(ranking_table(result.scorecard))
     err.print(
@@ -131,7 +131,7 @@ def execute(
     )
     fail_under = fail_under if fail_under is not None else methodology.fail_under
     fail_on = fail_on if fail_on is not None else methodology.fail_on
-    reasons = threshold_breaches(view, fail_under, fail_on)
+    reasons = threshold_breaches(result.scorecard, severities, fail_under, fail_on)
     for reason in reasons:
         err.print(f"[bold red]threshold breached:[/] {reason}")
     return int(ExitCode.THRESHOLD if reasons else ExitCode.OK)

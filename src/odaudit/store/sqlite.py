@@ -27,6 +27,7 @@ from odaudit.models import (
     ScoreCard,
     Source,
 )
+from odaudit.store.pool import StringPool
 from odaudit.store.serialize import (
     coverage_from_dict,
     dataset_from_dict,
@@ -727,19 +728,40 @@ class Store:
             ).fetchone()[0]
         )
 
+    def severity_counts(self, run_id: int) -> dict[str, int]:
+        """How many findings of each severity a run has, without reading them."""
+        rows = self._conn.execute(
+            "SELECT severity, COUNT(*) FROM findings WHERE run_id = ? GROUP BY severity",
+            (run_id,),
+        )
+        return {str(severity): int(n) for severity, n in rows}
+
     def load_run(
-        self, run_id: int, *, with_scores: bool = True, table_details: bool = True
+        self,
+        run_id: int,
+        *,
+        with_scores: bool = True,
+        table_details: bool = True,
+        with_probes: bool = True,
     ) -> RunView:
         """Everything about one run, as plain data for report, export and compare.
 
         `table_details=False` keeps only which resources were read as tables (an empty report
-        each): what scoring and the report need, at a fraction of the memory for a big run."""
+        each): what scoring and the report need, at a fraction of the memory for a big run.
+        `with_probes=False` leaves every dataset's probes empty, for a run that is only
+        compared with (findings, datasets, coverage and scores)."""
         manifest = self.load_manifest(run_id)
         c = self._conn
-        probes: dict[str, Probe] = {
-            r["url"]: probe_from_dict(json.loads(r["data"]))
-            for r in c.execute("SELECT url, data FROM probes WHERE run_id = ?", (run_id,))
-        }
+        pool = StringPool()
+        text, tree = pool.text, pool.tree
+        probes: dict[str, Probe] = (
+            {
+                text(r["url"]): probe_from_dict(tree(json.loads(r["data"])))
+                for r in c.execute("SELECT url, data FROM probes WHERE run_id = ?", (run_id,))
+            }
+            if with_probes
+            else {}
+        )
         if table_details:
             tables: dict[str, dict[str, Any]] = {
                 r["url"]: json.loads(r["data"])
@@ -756,14 +778,14 @@ class Store:
         ).fetchall():
             f = finding_from_dict(
                 {
-                    "code": r["code"],
+                    "code": text(r["code"]),
                     "severity": r["severity"],
-                    "message": r["message"],
-                    "institution": r["institution"],
-                    "dataset_id": r["dataset_id"],
-                    "resource_url": r["resource_url"],
-                    "evidence": json.loads(r["evidence"]),
-                    "fix": r["fix"],
+                    "message": text(r["message"]),
+                    "institution": text(r["institution"]),
+                    "dataset_id": text(r["dataset_id"]),
+                    "resource_url": text(r["resource_url"]),
+                    "evidence": tree(json.loads(r["evidence"])),
+                    "fix": text(r["fix"]),
                 }
             )
             findings_by_ds.setdefault((r["institution"], r["dataset_id"]), []).append(f)
@@ -802,7 +824,7 @@ class Store:
                 " ORDER BY position",
                 (run_id, code),
             ):
-                dataset = dataset_from_dict(json.loads(d["data"]))
+                dataset = dataset_from_dict(tree(json.loads(d["data"])))
                 view.datasets.append(
                     DatasetView(
                         dataset=dataset,
