@@ -305,3 +305,39 @@ def test_a_run_read_for_comparison_leaves_probes_out(tmp_path: Path) -> None:
         d.findings for d in full.institutions[0].datasets
     ]
     assert light.scorecard == full.scorecard
+
+
+@pytest.mark.parametrize(
+    ("sql", "index"),
+    [
+        # what a rerun asks for every reused table report: the latest earlier one of a URL
+        (
+            "SELECT data FROM tables WHERE url = ? AND run_id < ? ORDER BY run_id DESC LIMIT 1",
+            "tables_url",
+        ),
+        # the position of each dataset stored
+        (
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM datasets"
+            " WHERE run_id = ? AND institution = ?",
+            "datasets_position",
+        ),
+    ],
+)
+def test_per_dataset_lookups_use_an_index(tmp_path: Path, sql: str, index: str) -> None:
+    """A scan here grows with every run kept in the store: quadratic over a national run."""
+    path = tmp_path / "s.sqlite"
+    _two_datasets(path)
+    plan = sqlite3.connect(path).execute("EXPLAIN QUERY PLAN " + sql, ("x", 1)).fetchall()
+    assert any(index in row[-1] for row in plan), plan
+
+
+def test_datasets_keep_their_order_when_one_is_stored_again(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with Store.open(path) as store:
+        run_id = store.start_run(RunManifest(), {})
+        store.add_institution(run_id, INST, 0)
+        for i in (1, 2, 3):
+            store.add_dataset(run_id, "MINFIN", _dataset(i), [], [])
+        store.add_dataset(run_id, "MINFIN", _dataset(2), [], [])  # redone after a resume
+        view = store.load_run(run_id)
+    assert [d.dataset.id for d in view.institutions[0].datasets] == ["ds-1", "ds-3", "ds-2"]

@@ -225,6 +225,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE resource_history ADD COLUMN sha256 TEXT;
         """,
     ),
+    (
+        # a rerun looks up each URL's latest table report: by URL, not by scanning every
+        # earlier run's rows; a dataset's position is the next after the largest so far
+        "0006_lookup_indexes",
+        """
+        CREATE INDEX tables_url ON tables (url, run_id);
+        CREATE INDEX datasets_position ON datasets (run_id, institution, position);
+        """,
+    ),
 ]
 
 
@@ -448,7 +457,8 @@ class Store:
         """Store one dataset with its probes, table reports and findings in one transaction."""
         with self._tx() as c:
             position = c.execute(
-                "SELECT COUNT(*) FROM datasets WHERE run_id = ? AND institution = ?",
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM datasets"
+                " WHERE run_id = ? AND institution = ?",
                 (run_id, code),
             ).fetchone()[0]
             c.execute(
