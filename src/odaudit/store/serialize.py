@@ -23,6 +23,7 @@ from odaudit.models import (
     ScoreCard,
     Severity,
 )
+from odaudit.plaindata import as_dict
 
 T = TypeVar("T")
 
@@ -56,18 +57,7 @@ def dumps(value: Any) -> str:
 
 def to_dict(obj: Any) -> dict[str, Any]:
     """A dataclass as a plain dict; enums become their values."""
-    out = dataclasses.asdict(obj)
-    return _plain(out)  # type: ignore[no-any-return]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (Severity, ProbeOutcome, CoverageStatus)):
-        return value.value
-    return value
+    return as_dict(obj)
 
 
 def _build(cls: type[T], data: dict[str, Any]) -> T:

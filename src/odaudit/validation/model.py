@@ -5,8 +5,10 @@ The DV/PD rules turn these into findings; nothing here judges severity.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
+
+from odaudit.plaindata import as_dict
 
 __all__ = [
     "MAX_EXAMPLES",
@@ -39,7 +41,7 @@ class TableProblem:
     columns: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
 
 @dataclass
@@ -53,7 +55,7 @@ class ColumnIssue:
     detail: dict[str, int] = field(default_factory=dict)  # e.g. null marker -> count
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
 
 @dataclass
@@ -70,7 +72,7 @@ class SheetInfo:
     inspected: bool = False  # the sheet the table report describes
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
 
 @dataclass
@@ -90,7 +92,7 @@ class PersonalDataColumn:
         return self.dpi + self.nit + self.email + self.phone
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_dict(self)
 
 
 @dataclass
@@ -168,7 +170,7 @@ class TableReport:
         return next((p for p in self.problems if p.code_hint == code_hint), None)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = as_dict(self)
         d["valid"] = self.valid
         d["personal_data"] = self.personal_data.to_dict() if self.personal_data else None
         return d
