@@ -15,14 +15,14 @@ import shutil
 import tempfile
 import traceback
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import odaudit
-from odaudit.http import RobotsCache
+from odaudit.http import HostState, RobotsCache
 from odaudit.models import (
     Dataset,
     Finding,
@@ -462,6 +462,7 @@ async def audit_async(
 
     policy = AddressPolicy([*config.allow_origins, *options.extra_allow_origins])
     progress.start(len(institutions))
+    hosts: list[dict[str, Any]] = []
     try:
         async with Fetcher(
             config.crawl, policy, transport=options.transport, retry_probe_timeouts=False
@@ -479,15 +480,31 @@ async def audit_async(
                 await asyncio.gather(*(one(i) for i in institutions))
             finally:
                 auditor.close()
+                hosts = _pace_setters(fetcher.host_states().values())
     except BaseException:
-        store.finish_run(run_id, "interrupted")
+        store.finish_run(run_id, "interrupted", hosts)
         raise
     finally:
         progress.finish()
     card = score_run(store.load_run(run_id, with_scores=False, table_details=False), methodology)
     store.save_scores(run_id, card)
-    store.finish_run(run_id, "complete")
+    store.finish_run(run_id, "complete", hosts)
     return AuditResult(run_id=run_id, store_path=store.path, scorecard=card, resumed=resumed)
+
+
+def _pace_setters(states: Iterable[HostState]) -> list[dict[str, Any]]:
+    """The hosts that slowed the crawl down, for the run manifest: a run that took long or
+    found a portal "unreachable" can be explained by the server's own requests."""
+    return [
+        {
+            "host": s.host,
+            "throttled": s.throttled,
+            "crawl_delay": s.crawl_delay,
+            "slowed": s.slowed,
+        }
+        for s in states
+        if s.throttled or s.crawl_delay
+    ]
 
 
 def audit(

@@ -212,3 +212,23 @@ def test_unscored_run_still_renders(run: RunView, rules: list[FakeRule]) -> None
     md = render_markdown(run, rules)
     assert "sin puntuar" in md
     assert "| — | **MINFIN** — Ministerio de Finanzas Públicas | — " in md
+
+
+def test_hosts_that_set_the_pace_are_in_the_manifest(run: RunView, rules: list[FakeRule]) -> None:
+    run.manifest.hosts = [
+        {"host": "datos.example.gob.gt", "throttled": 3, "crawl_delay": 0.0, "slowed": True},
+        {"host": "evil|host`*", "throttled": 0, "crawl_delay": 5.0, "slowed": False},
+    ]
+    md = render_markdown(run, rules)
+    line = next(x for x in md.splitlines() if "Servidores que marcaron el ritmo" in x)
+    assert "datos.example.gob.gt: 3 respuestas 429 \\(se bajó el ritmo\\)" in line
+    assert "Crawl-delay de robots.txt: 5,0 s" in line
+    assert "evil&#124;host\\`\\*" in line  # a hostile name stays text
+    en = render_markdown(run, rules, lang="en")
+    assert "Servers that set the pace" in en
+    assert "3 answers 429 \\(the pace was lowered\\)" in en
+
+
+def test_no_pace_line_when_no_host_slowed_the_crawl(run: RunView, rules: list[FakeRule]) -> None:
+    run.manifest.hosts = []
+    assert "Servidores que marcaron el ritmo" not in render_markdown(run, rules)

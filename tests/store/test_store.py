@@ -341,3 +341,27 @@ def test_datasets_keep_their_order_when_one_is_stored_again(tmp_path: Path) -> N
         store.add_dataset(run_id, "MINFIN", _dataset(2), [], [])  # redone after a resume
         view = store.load_run(run_id)
     assert [d.dataset.id for d in view.institutions[0].datasets] == ["ds-1", "ds-3", "ds-2"]
+
+
+def test_hosts_that_set_the_pace_add_up_over_a_resumed_run(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with Store.open(path) as store:
+        run_id = store.start_run(RunManifest(), {})
+        store.finish_run(
+            run_id, "interrupted", [{"host": "a.gt", "throttled": 2, "crawl_delay": 0.0}]
+        )
+        store.reopen_run(run_id)
+        store.finish_run(
+            run_id,
+            "complete",
+            [
+                {"host": "b.gt", "throttled": 0, "crawl_delay": 5.0, "slowed": False},
+                {"host": "a.gt", "throttled": 3, "crawl_delay": 1.0, "slowed": True},
+            ],
+        )
+    with Store.open(path, create=False) as store:
+        manifest = store.load_manifest(run_id)
+    assert manifest.hosts == [
+        {"host": "a.gt", "throttled": 5, "crawl_delay": 1.0, "slowed": True},
+        {"host": "b.gt", "throttled": 0, "crawl_delay": 5.0, "slowed": False},
+    ]

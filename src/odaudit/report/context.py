@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from odaudit.models import DIMENSIONS, DatasetScore, InstitutionScore, Severity
 from odaudit.report.changes import build_changes
@@ -452,7 +453,25 @@ class _Builder:
             methodology=plain_text(f"{m.methodology_name} {m.methodology_version}") or "—",
             command=plain_text(m.command) or "—",
             allow_origins=[plain_text(o) for o in m.allow_origins],
+            hosts=[self.pace(h) for h in m.hosts],
         )
+
+    def pace(self, entry: Mapping[str, Any]) -> str:
+        """One host that slowed the crawl: its 429 answers and its robots.txt Crawl-delay."""
+        parts = []
+        throttled = int(entry.get("throttled") or 0)
+        if throttled:
+            parts.append(
+                self._("%(n)s respuestas 429 (se bajó el ritmo)")
+                % {"n": self.fmt.integer(throttled)}
+            )
+        delay = float(entry.get("crawl_delay") or 0.0)
+        if delay:
+            parts.append(
+                self._("Crawl-delay de robots.txt: %(s)s s")
+                % {"s": self.fmt.number(delay, 2 if delay < 1 else 1)}
+            )
+        return plain_text(f"{entry.get('host', '')}: {'; '.join(parts)}")
 
     def build(self) -> ReportContext:
         columns = self.columns()

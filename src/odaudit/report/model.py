@@ -269,6 +269,7 @@ class ManifestInfo:
     methodology: str
     command: str
     allow_origins: list[str]
+    hosts: list[str] = field(default_factory=list)  # hosts that set the pace, one line each
 
 
 @dataclass

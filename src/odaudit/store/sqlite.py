@@ -322,9 +322,14 @@ class Store:
             c.execute("UPDATE runs SET manifest = ? WHERE id = ?", (dumps(manifest), run_id))
         return run_id
 
-    def finish_run(self, run_id: int, status: str = "complete") -> None:
+    def finish_run(
+        self, run_id: int, status: str = "complete", hosts: Iterable[Mapping[str, Any]] = ()
+    ) -> None:
+        """Close a run; `hosts` (hosts that answered 429 or asked for a Crawl-delay) are added
+        to what earlier, interrupted parts of the same run recorded."""
         manifest = self.load_manifest(run_id)
         manifest.status = status
+        manifest.hosts = _merge_hosts(manifest.hosts, hosts)
         manifest.finished_at = _utcnow()
         with self._tx() as c:
             c.execute(
@@ -887,6 +892,20 @@ class Store:
             for inst in card.institutions:
                 out.setdefault(inst.code, []).append((label, inst.score))
         return out
+
+
+def _merge_hosts(
+    earlier: Iterable[Mapping[str, Any]], later: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """One entry per host: 429 answers summed, the longest Crawl-delay, the latest state."""
+    merged: dict[str, dict[str, Any]] = {}
+    for entry in [*earlier, *later]:
+        host = str(entry.get("host", ""))
+        seen = merged.setdefault(host, {"host": host, "throttled": 0, "crawl_delay": 0.0})
+        seen["throttled"] += int(entry.get("throttled") or 0)
+        seen["crawl_delay"] = max(seen["crawl_delay"], float(entry.get("crawl_delay") or 0.0))
+        seen["slowed"] = bool(entry.get("slowed"))
+    return [merged[h] for h in sorted(merged)]
 
 
 def _manifest(data: dict[str, Any]) -> RunManifest:

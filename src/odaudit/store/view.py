@@ -32,6 +32,8 @@ class RunManifest:
     command: str = ""
     now: str = ""  # the clock the freshness rules used (UTC ISO 8601)
     allow_origins: list[str] = field(default_factory=list)
+    # hosts that set the pace: {"host", "throttled" (429 answers), "crawl_delay" (s), "slowed"}
+    hosts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
