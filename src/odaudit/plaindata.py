@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-__all__ = ["as_dict", "plain"]
+__all__ = ["as_dict", "field_names", "plain"]
 
 _LEAVES = frozenset({str, int, float, bool, type(None), bytes})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _fields(kind: type) -> tuple[str, ...] | None:
+def field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names in order, looked up once per class; None for other types."""
     names = _FIELDS.get(kind)
     if names is None and dataclasses.is_dataclass(kind):
         names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
@@ -37,7 +38,7 @@ def plain(value: Any) -> Any:
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, Enum):
         return value.value
-    names = _fields(kind)
+    names = field_names(kind)
     if names is not None:
         return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):

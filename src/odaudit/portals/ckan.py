@@ -335,13 +335,13 @@ class CkanAdapter:
         ahead: asyncio.Task[tuple[list[Any], int | None]] | None = None
         try:
             while True:
-                page = params | {"rows": rows, "start": start}
                 try:
-                    if ahead is not None:
+                    if ahead is None:
+                        page = params | {"rows": rows, "start": start}
+                        packages, count = await _search_page(fetcher, url, report, page)
+                    else:  # asked for while the previous page was mapped
                         fetched, ahead = ahead, None
                         packages, count = await fetched
-                    else:
-                        packages, count = await _search_page(fetcher, url, report, page)
                 except PortalError as exc:
                     if start == 0 and not seen:
                         if not _search_missing(exc):
@@ -375,8 +375,8 @@ class CkanAdapter:
                 last = last or (count is not None and start >= count)
                 if not last:
                     # the next page travels while this one is mapped
-                    following = params | {"rows": rows, "start": start}
-                    ahead = asyncio.ensure_future(_search_page(fetcher, url, report, following))
+                    page = params | {"rows": rows, "start": start}
+                    ahead = asyncio.ensure_future(_search_page(fetcher, url, report, page))
                     ahead.add_done_callback(_observed)
                 for chunk in range(0, len(packages), _MAP_CHUNK):
                     batch = packages[chunk : chunk + _MAP_CHUNK]

@@ -14,8 +14,8 @@ __all__ = ["StringPool"]
 
 
 class StringPool:
-    """Interns strings up to `max_chars` for the life of one read (not process-wide, unlike
-    `sys.intern`, so a finished report does not keep them)."""
+    """Shares strings up to `max_chars` for the life of one read. Longer texts (descriptions,
+    table evidence) are nearly always unique, so they are not looked up at all."""
 
     __slots__ = ("_max", "_seen")
 

@@ -23,7 +23,7 @@ from odaudit.models import (
     ScoreCard,
     Severity,
 )
-from odaudit.plaindata import as_dict
+from odaudit.plaindata import as_dict, field_names
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ def to_dict(obj: Any) -> dict[str, Any]:
 
 
 def _build(cls: type[T], data: dict[str, Any]) -> T:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = field_names(cls) or ()
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
