@@ -24,6 +24,8 @@ _DATE = re.compile(
     r"^\s*(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
     r"|\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*$"
 )
+#: What every value `_DATE` accepts contains: a file without it has no date column.
+_ANY_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}")
 #: Columns whose dates say nothing about when the data was last updated.
 _NOT_UPDATE_DATES = ("nacimiento", "birth", "fundacion", "creacion", "vencimiento", "expir")
 _MIN_SHARE = 0.8
@@ -42,7 +44,7 @@ def _decode(data: bytes) -> str | None:
 def data_date_from_bytes(data: bytes) -> tuple[datetime, str] | None:
     """The newest date in a whole delimited text file, with its column; None when none."""
     text = _decode(data)
-    if not text:
+    if not text or not _ANY_DATE.search(text):  # no column can be mostly dates
         return None
     lines = text.splitlines()
     if len(lines) < 2:

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from odaudit.checks.memo import short_text_cache
 from odaudit.checks.text import fold
 
 __all__ = ["FormatInfo", "format_by_id", "format_for_extension", "lookup_format", "url_extension"]
@@ -82,6 +83,11 @@ def lookup_format(value: str | None) -> FormatInfo | None:
     text = str(value).strip()
     if not text:
         return None
+    return _lookup(text)
+
+
+@short_text_cache(200)
+def _lookup(text: str) -> FormatInfo | None:
     reg = _registry()
     lowered = text.lower()
     for key in (lowered, lowered.split(";", 1)[0].strip(), lowered.lstrip(".")):

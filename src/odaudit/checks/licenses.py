@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from odaudit.checks.memo import short_text_cache
 from odaudit.checks.text import fold
 
 __all__ = ["LicenseInfo", "looks_like_html", "resolve_license"]
@@ -140,7 +141,14 @@ def resolve_license(value: str | None) -> LicenseInfo | None:
     if not value:
         return None
     text = str(value).strip()
-    if not text or looks_like_html(text):
+    if not text:
+        return None
+    return _resolve(text)
+
+
+@short_text_cache(300)
+def _resolve(text: str) -> LicenseInfo | None:
+    if looks_like_html(text):
         return None
     reg = _registry()
     url_key = _url_key(text)

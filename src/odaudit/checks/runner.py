@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from odaudit.checks.context import DatasetContext
@@ -121,12 +122,57 @@ def _findings(
     ]
 
 
-def _selected(scopes: tuple[str, ...], methodology: MethodologyLike | None) -> list[Rule]:
-    return [
-        r
-        for r in all_rules()
-        if r.scope in scopes and (methodology is None or methodology.enabled(r.code))
-    ]
+@dataclass(frozen=True)
+class _Plan:
+    """A methodology's effective rules, worked out once: a national run checks tens of
+    thousands of datasets against the same selection, severities and parameters."""
+
+    #: the enabled rules in code order (the order findings always had), read-only params
+    enabled: tuple[tuple[Rule, Severity, Mapping[str, Any]], ...]
+    #: every rule's effective params, enabled or not (a rule may read another's settings)
+    rule_params: Mapping[str, Mapping[str, Any]]
+    _by_scopes: dict[tuple[str, ...], list[tuple[Rule, Severity, Mapping[str, Any]]]] = field(
+        default_factory=dict
+    )
+
+    def rules(self, scopes: tuple[str, ...]) -> list[tuple[Rule, Severity, Mapping[str, Any]]]:
+        found = self._by_scopes.get(scopes)
+        if found is None:
+            found = self._by_scopes[scopes] = [e for e in self.enabled if e[0].scope in scopes]
+        return found
+
+
+#: (methodology, registry, plan) by id; the methodology is held so its id cannot be reused
+_PLANS: dict[int, tuple[object, list[Rule], _Plan]] = {}
+_MAX_PLANS = 8
+
+
+def _plan(methodology: MethodologyLike | None) -> _Plan:
+    """The cached plan of a methodology (a loaded methodology is never changed in place),
+    worked out again if the registry changed (tests swap rules in)."""
+    rules = all_rules()
+    cached = _PLANS.get(id(methodology))
+    if (
+        cached is not None
+        and cached[0] is methodology
+        and len(cached[1]) == len(rules)
+        and all(a is b for a, b in zip(cached[1], rules, strict=True))
+    ):
+        return cached[2]
+    effective = {r.code: _effective(r, methodology) for r in rules}
+    params = {code: MappingProxyType(p) for code, (_, p) in effective.items()}
+    plan = _Plan(
+        enabled=tuple(
+            (r, effective[r.code][0], params[r.code])
+            for r in rules
+            if methodology is None or methodology.enabled(r.code)
+        ),
+        rule_params=MappingProxyType(params),
+    )
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[id(methodology)] = (methodology, rules, plan)
+    return plan
 
 
 def run_dataset_checks(
@@ -156,7 +202,7 @@ def run_dataset_checks(
     `robots` (resource URL -> what its robots.txt says: a bool, or an
     `odaudit.http.RobotsVerdict` whose robots URL and matching line become evidence: AV008).
     """
-    selected = _selected(("resource", "dataset"), methodology)
+    plan = _plan(methodology)
     try:
         ctx = DatasetContext.build(
             institution,
@@ -169,14 +215,13 @@ def run_dataset_checks(
             content_hashes=content_hashes,
             previous_hashes=previous_hashes,
             robots=robots,
-            rule_params={r.code: _effective(r, methodology)[1] for r in all_rules()},
+            rule_params=plan.rule_params,
         )
     except Exception:  # hostile metadata of a shape no adapter should produce
         log.exception("could not read dataset %r for the checks", getattr(dataset, "id", "?"))
         return []
     out: list[Finding] = []
-    for rule in selected:
-        severity, params = _effective(rule, methodology)
+    for rule, severity, params in plan.rules(("resource", "dataset")):
         out.extend(
             _findings(rule, severity, _safe(rule, ctx, params), institution.code, dataset.id)
         )
@@ -198,8 +243,7 @@ def run_source_checks(
         evidence=dict(getattr(error, "evidence", None) or {}),
     )
     out: list[Finding] = []
-    for rule in _selected(("source",), methodology):
-        severity, params = _effective(rule, methodology)
+    for rule, severity, params in _plan(methodology).rules(("source",)):
         out.extend(_findings(rule, severity, _safe(rule, ctx, params), institution.code, None))
     return out
 
@@ -222,7 +266,6 @@ def run_institution_checks(
         institution, cleaned, coverage, {k.item.key_id: k.matches for k in explained}
     )
     out: list[Finding] = []
-    for rule in _selected(("institution",), methodology):
-        severity, params = _effective(rule, methodology)
+    for rule, severity, params in _plan(methodology).rules(("institution",)):
         out.extend(_findings(rule, severity, _safe(rule, ctx, params), institution.code, None))
     return out, coverage

@@ -97,6 +97,8 @@ def _delimited_kind(text: str) -> str | None:
         return None
     best: tuple[int, str] = (0, "")
     for delimiter in (",", ";", "\t", "|"):
+        if delimiter not in text:  # every row would be one cell wide: not a table by it
+            continue
         try:
             widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
         except csv.Error:
@@ -111,10 +113,28 @@ def _delimited_kind(text: str) -> str | None:
     return "TSV" if best[1] == "\t" else "CSV"
 
 
+#: The latest answers by the identity of the bytes asked about: the pipeline asks whether
+#: a probe is a table, then the checks ask what it is, about the same bytes object.
+_RECENT: dict[int, tuple[bytes, str | None]] = {}
+_RECENT_MAX = 64
+
+
 def detect_format(prefix: bytes) -> str | None:
     """The format id the bytes show (PDF, ZIP, XLSX, XLS, HTML, JSON, CSV, TEXT...), or None."""
     if not prefix:
         return None
+    seen = _RECENT.get(id(prefix))
+    if seen is not None and seen[0] is prefix:
+        return seen[1]
+    found = _detect(prefix)
+    if type(prefix) is bytes:  # immutable: the answer cannot go stale
+        if len(_RECENT) >= _RECENT_MAX:
+            del _RECENT[next(iter(_RECENT))]
+        _RECENT[id(prefix)] = (prefix, found)
+    return found
+
+
+def _detect(prefix: bytes) -> str | None:
     if prefix.startswith(b"%PDF"):
         return "PDF"
     if prefix.startswith(b"PK\x03\x04") or prefix.startswith(b"PK\x05\x06"):
