@@ -54,6 +54,7 @@ def write_run_outputs(
     lang: str = "es",
     compare_with: int | RunView | None = None,
     compare: bool = True,
+    view: RunView | None = None,
 ) -> list[Path]:
     """Render index.md, index.html and scores.csv for a stored run into `out_dir`.
 
@@ -61,11 +62,14 @@ def write_run_outputs(
     loaded from elsewhere), by default since the latest complete run before `run_id`;
     `compare=False` leaves changes out. When the store holds the imported 2021 Red
     Ciudadana edition, the report shows it beside this run scored with that preset.
+    `view` is the run already in memory (as `audit` returns it), saving a second read of
+    the store; it is used only when it is that run and carries its scorecard.
     """
     from odaudit.checks import all_rules
     from odaudit.report import write_report
 
-    view = store.load_run(run_id, table_details=False)
+    if view is None or view.manifest.run_id != run_id or view.scorecard is None:
+        view = store.load_run(run_id, table_details=False)
     history = {code: points for code, points in store.history(run_id).items() if len(points) > 1}
     previous = _previous(store, run_id, compare_with) if compare else None
     written = list(

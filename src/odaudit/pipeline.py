@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from odaudit.config import AuditConfig, CrawlSettings, Methodology
     from odaudit.http import Fetcher
+    from odaudit.store.view import RunView
 
 __all__ = ["AuditOptions", "AuditResult", "audit", "audit_async", "rescore"]
 
@@ -69,6 +70,9 @@ class AuditResult:
     store_path: Path
     scorecard: ScoreCard
     resumed: bool = False
+    #: The finished run as scoring read it, with its manifest and scorecard: what the report
+    #: needs, so `odaudit run` does not read a national run back from the store twice.
+    view: RunView | None = field(default=None, repr=False, compare=False)
 
 
 class _PortalFailure(Exception):
@@ -486,10 +490,15 @@ async def audit_async(
         raise
     finally:
         progress.finish()
-    card = score_run(store.load_run(run_id, with_scores=False, table_details=False), methodology)
+    view = store.load_run(run_id, with_scores=False, table_details=False)
+    card = score_run(view, methodology)
     store.save_scores(run_id, card)
     store.finish_run(run_id, "complete", hosts)
-    return AuditResult(run_id=run_id, store_path=store.path, scorecard=card, resumed=resumed)
+    view.manifest = store.load_manifest(run_id)
+    view.scorecard = card
+    return AuditResult(
+        run_id=run_id, store_path=store.path, scorecard=card, resumed=resumed, view=view
+    )
 
 
 def _pace_setters(states: Iterable[HostState]) -> list[dict[str, Any]]:

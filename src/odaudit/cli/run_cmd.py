@@ -120,7 +120,7 @@ def execute(
         )
         return 130
     with Store.open(store_path) as store:
-        written = write_run_outputs(store, result.run_id, out_dir, lang=lang)
+        written = write_run_outputs(store, result.run_id, out_dir, lang=lang, view=result.view)
         severities = store.severity_counts(result.run_id)
     if show_ranking:
         out.print(ranking_table(result.scorecard))
