@@ -160,7 +160,8 @@ class _Auditor:
                 return _reused(cached, "revalidated")
         else:
             probe = await self.fetcher.probe(url)
-        return probe  # kept for later runs with the dataset that asked for it (add_dataset)
+        self.store.remember_probe(self.run_id, probe)
+        return probe
 
     async def institution(self, inst: Institution) -> None:
         from odaudit.checks import run_institution_checks, run_source_checks
@@ -232,7 +233,6 @@ class _Auditor:
             tables = await self.tables(dataset, by_url)
             previous = self.store.previous_content_hashes(urls, self.run_id)
             hashes = _content_hashes(by_url, previous)
-            license_probes = await self._license_probes(dataset)
             findings = run_dataset_checks(
                 inst,
                 dataset,
@@ -243,11 +243,12 @@ class _Auditor:
                 failure_streaks={
                     u: self.store.failure_streak(u, before_run=self.run_id) for u in urls
                 },
-                license_probes=license_probes,
+                license_probes=await self._license_probes(dataset),
                 content_hashes=hashes,
                 previous_hashes=previous,
                 robots=robots,
             )
+            self.store.record_outcomes(self.run_id, probes, hashes)
             self.store.add_dataset(
                 self.run_id,
                 inst.code,
@@ -255,12 +256,6 @@ class _Auditor:
                 probes,
                 findings,
                 tables={url: _table_evidence(report) for url, report in tables.items()},
-                hashes=hashes,
-                cache=[
-                    p
-                    for p in (*probes, *license_probes.values())
-                    if not p.headers.get(_CACHE_HEADER)
-                ],
             )
             self.progress.dataset_done(inst.code, len(dataset.resources), len(findings))
         finally:

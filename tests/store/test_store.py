@@ -217,36 +217,6 @@ def test_http_cache_keeps_only_successes(tmp_path: Path) -> None:
         assert store.cached_probe("http://x/t.csv") is None
 
 
-def test_a_dataset_its_history_and_its_cache_are_one_commit(tmp_path: Path) -> None:
-    """What a dataset leaves for later runs is written with it, never without it."""
-    with Store.open(tmp_path / "s.sqlite") as store:
-        run_id = store.start_run(RunManifest(), {})
-        store.add_institution(run_id, INST, 0)
-        ok, bad = _probe("http://x/1.csv"), _probe("http://x/2.csv")
-        ok.etag = '"v1"'
-        bad.outcome, bad.status = ProbeOutcome.HTTP_ERROR, 503
-        licence = _probe("http://x/licencia")
-        statements: list[str] = []
-        store._conn.set_trace_callback(statements.append)
-        store.add_dataset(
-            run_id,
-            "MINFIN",
-            _dataset(),
-            [ok, bad],
-            [_finding("ds-1")],
-            hashes={ok.url: "abc"},
-            cache=[ok, bad, licence],
-        )
-        store._conn.set_trace_callback(None)
-        assert statements.count("COMMIT") == 1
-        assert store.failure_streak(bad.url) == 1 and store.failure_streak(ok.url) == 0
-        assert store.previous_content_hashes([ok.url, bad.url], run_id + 1) == {ok.url: "abc"}
-        cached = store.cached_probe(ok.url)
-        assert cached is not None and cached.etag == '"v1"'
-        assert store.cached_probe(licence.url) is not None
-        assert store.cached_probe(bad.url) is None  # errors are never cached
-
-
 def test_failure_streak_counts_consecutive_failed_runs(tmp_path: Path) -> None:
     url = "http://x/a.csv"
     bad = Probe(url=url, outcome=ProbeOutcome.HTTP_ERROR, status=503)

@@ -458,18 +458,8 @@ class Store:
         probes: Iterable[Probe],
         findings: Iterable[Finding],
         tables: Mapping[str, Mapping[str, Any]] | None = None,
-        *,
-        hashes: Mapping[str, str] | None = None,
-        cache: Iterable[Probe] = (),
     ) -> None:
-        """Store one dataset with its probes, table reports and findings in one transaction.
-
-        With `hashes` (content hash per URL) the same transaction records each probe's
-        outcome in the resource history (see `record_outcomes`) and keeps the successes
-        among `cache`, the probes fetched for this dataset, for later runs (see
-        `remember_probe`): one commit per dataset, and a dataset cut short by a crash
-        leaves no trace for a resume to trip over."""
-        probes = list(probes)
+        """Store one dataset with its probes, table reports and findings in one transaction."""
         with self._tx() as c:
             position = c.execute(
                 "SELECT COALESCE(MAX(position) + 1, 0) FROM datasets"
@@ -507,10 +497,6 @@ class Store:
                 [(run_id, url, dumps(report)) for url, report in (tables or {}).items()],
             )
             self._put_findings(c, run_id, findings)
-            if hashes is not None:
-                self._put_outcomes(c, run_id, probes, hashes)
-            for probe in cache:
-                self._put_cached(c, run_id, probe)
 
     def add_institution_findings(
         self,
@@ -626,19 +612,15 @@ class Store:
 
     def remember_probe(self, run_id: int, probe: Probe) -> None:
         """Keep a successful probe for conditional requests and reuse by later runs."""
-        with self._tx() as c:
-            self._put_cached(c, run_id, probe)
-
-    @staticmethod
-    def _put_cached(c: sqlite3.Connection, run_id: int, probe: Probe) -> None:
         if probe.outcome is not ProbeOutcome.OK or probe.status is None or probe.status >= 300:
-            return  # errors are never cached
+            return
         data = to_dict(probe)
         data["sniff"] = probe.sniff[:STORED_SNIFF_BYTES].hex()
-        c.execute(
-            "INSERT OR REPLACE INTO http_cache VALUES (?, ?, ?, ?, ?, ?)",
-            (probe.url, probe.etag, probe.last_modified, probe.fetched_at, run_id, dumps(data)),
-        )
+        with self._tx() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO http_cache VALUES (?, ?, ?, ?, ?, ?)",
+                (probe.url, probe.etag, probe.last_modified, probe.fetched_at, run_id, dumps(data)),
+            )
 
     def cached_table(self, url: str, before_run: int) -> dict[str, Any] | None:
         """The latest table report of `url` from a run before `before_run`."""
@@ -653,17 +635,12 @@ class Store:
     ) -> None:
         """One row per URL and run, so availability can demand K failures in a row and
         freshness can tell whether the bytes changed since the last run."""
+        hashes = hashes or {}
         with self._tx() as c:
-            self._put_outcomes(c, run_id, probes, hashes or {})
-
-    @staticmethod
-    def _put_outcomes(
-        c: sqlite3.Connection, run_id: int, probes: Iterable[Probe], hashes: Mapping[str, str]
-    ) -> None:
-        c.executemany(
-            "INSERT OR REPLACE INTO resource_history VALUES (?, ?, ?, ?, ?)",
-            [(p.url, run_id, p.outcome.value, p.status, hashes.get(p.url)) for p in probes],
-        )
+            c.executemany(
+                "INSERT OR REPLACE INTO resource_history VALUES (?, ?, ?, ?, ?)",
+                [(p.url, run_id, p.outcome.value, p.status, hashes.get(p.url)) for p in probes],
+            )
 
     def previous_content_hashes(self, urls: Iterable[str], before_run: int) -> dict[str, str]:
         """For each URL, the content hash recorded by the latest earlier run that had one."""
