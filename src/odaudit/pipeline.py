@@ -493,8 +493,7 @@ async def audit_async(
     view = store.load_run(run_id, with_scores=False, table_details=False)
     card = score_run(view, methodology)
     store.save_scores(run_id, card)
-    store.finish_run(run_id, "complete", hosts)
-    view.manifest = store.load_manifest(run_id)
+    view.manifest = store.finish_run(run_id, "complete", hosts)
     view.scorecard = card
     return AuditResult(
         run_id=run_id, store_path=store.path, scorecard=card, resumed=resumed, view=view

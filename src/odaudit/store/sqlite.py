@@ -324,9 +324,10 @@ class Store:
 
     def finish_run(
         self, run_id: int, status: str = "complete", hosts: Iterable[Mapping[str, Any]] = ()
-    ) -> None:
-        """Close a run; `hosts` (hosts that answered 429 or asked for a Crawl-delay) are added
-        to what earlier, interrupted parts of the same run recorded."""
+    ) -> RunManifest:
+        """Close a run and return its final manifest; `hosts` (hosts that answered 429 or
+        asked for a Crawl-delay) are added to what earlier, interrupted parts of the same
+        run recorded."""
         manifest = self.load_manifest(run_id)
         manifest.status = status
         manifest.hosts = _merge_hosts(manifest.hosts, hosts)
@@ -336,6 +337,7 @@ class Store:
                 "UPDATE runs SET status = ?, finished_at = ?, manifest = ? WHERE id = ?",
                 (status, manifest.finished_at, dumps(manifest), run_id),
             )
+        return manifest
 
     def reopen_run(self, run_id: int) -> None:
         """Mark an interrupted run as running again (resume)."""
