@@ -9,13 +9,14 @@ be resumed and any report can be rebuilt from the store alone.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import shutil
 import tempfile
 import traceback
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,8 +35,10 @@ from odaudit.models import (
     Source,
 )
 from odaudit.progress import NullProgress, Progress
+from odaudit.reuse import REUSED_HEADER, dataset_inputs, engine_signature
 from odaudit.scoring import score_run
 from odaudit.store import RunManifest, SourceResult, Store
+from odaudit.store.serialize import dumps
 
 if TYPE_CHECKING:
     import httpx
@@ -62,6 +65,9 @@ class AuditOptions:
     dataset_concurrency: int = 16
     transport: httpx.AsyncBaseTransport | None = None  # tests inject one
     extra_allow_origins: Sequence[str] = field(default_factory=tuple)
+    #: copy the findings of a dataset whose inputs an earlier run saw (odaudit.reuse),
+    #: running only the clock rules again; off with `refresh`
+    reuse_findings: bool = True
 
 
 @dataclass
@@ -136,6 +142,11 @@ class _Auditor:
         self._tables: dict[str, asyncio.Task[Any]] = {}
         self._workdir = Path(tempfile.mkdtemp(prefix="odaudit-"))
         self._robots = RobotsCache(fetcher)
+        from odaudit.checks import clock_rules, rules_signature
+
+        self._reuse = options.reuse_findings and not options.refresh
+        self._engine = engine_signature(rules_signature(methodology), methodology.sha256)
+        self._clock_codes, self._rule_order = clock_rules(methodology)
 
     def close(self) -> None:
         shutil.rmtree(self._workdir, ignore_errors=True)
@@ -233,6 +244,25 @@ class _Auditor:
             tables = await self.tables(dataset, by_url)
             previous = self.store.previous_content_hashes(urls, self.run_id)
             hashes = _content_hashes(by_url, previous)
+            streaks = {u: self.store.failure_streak(u, before_run=self.run_id) for u in urls}
+            license_probes = await self._license_probes(dataset)
+            texts = tables.texts()
+            inputs = dataset_inputs(
+                self._engine,
+                inst,
+                dataset,
+                by_url,
+                tables=texts,
+                failure_streaks=streaks,
+                license_probes=license_probes,
+                content_hashes=hashes,
+                robots=robots,
+            )
+            source_run = (
+                self.store.reusable_run(inst.code, dataset.id, inputs, self.run_id)
+                if self._reuse
+                else None
+            )
             findings = run_dataset_checks(
                 inst,
                 dataset,
@@ -240,24 +270,39 @@ class _Auditor:
                 self.methodology,
                 self.now,
                 tables=tables,
-                failure_streaks={
-                    u: self.store.failure_streak(u, before_run=self.run_id) for u in urls
-                },
-                license_probes=await self._license_probes(dataset),
+                failure_streaks=streaks,
+                license_probes=license_probes,
                 content_hashes=hashes,
                 previous_hashes=previous,
                 robots=robots,
+                clock_only=source_run is not None,
             )
             self.store.record_outcomes(self.run_id, probes, hashes)
-            self.store.add_dataset(
-                self.run_id,
-                inst.code,
-                dataset,
-                probes,
-                findings,
-                tables={url: _table_evidence(report) for url, report in tables.items()},
-            )
-            self.progress.dataset_done(inst.code, len(dataset.resources), len(findings))
+            if source_run is None:
+                self.store.add_dataset(
+                    self.run_id,
+                    inst.code,
+                    dataset,
+                    probes,
+                    findings,
+                    table_texts=tables.texts(),
+                    inputs=inputs,
+                )
+                stored = len(findings)
+            else:
+                stored = self.store.reuse_dataset(
+                    self.run_id,
+                    inst.code,
+                    dataset.id,
+                    source_run,
+                    probes,
+                    findings,
+                    replaced=self._clock_codes,
+                    order=self._rule_order,
+                    table_texts=texts,
+                    inputs=inputs,
+                )
+            self.progress.dataset_done(inst.code, len(dataset.resources), stored)
         finally:
             self._forget(dataset)
             self._datasets_in_flight.release()
@@ -283,22 +328,21 @@ class _Auditor:
             return {}
         return {url: await self.probe(url)}
 
-    async def tables(self, dataset: Dataset, probes: dict[str, Probe]) -> dict[str, Any]:
-        """Download and inspect the dataset's tabular files (each URL once per run)."""
+    async def tables(self, dataset: Dataset, probes: dict[str, Probe]) -> TableReports:
+        """Download and inspect the dataset's tabular files (each URL once per run); a file
+        reused from the store keeps the report an earlier run stored."""
+        out = TableReports()
         if not self.crawl.validate:
-            return {}
-        out: dict[str, Any] = {}
+            return out
         for resource in dataset.resources:
             probe = probes.get(resource.url)
             if probe is None or not _is_table(resource.format, resource.url, probe):
                 continue
             task = self._tables.get(resource.url)
             if task is None and probe.headers.get(_CACHE_HEADER):
-                stored = self.store.cached_table(resource.url, self.run_id)
+                stored = self.store.cached_table_text(resource.url, self.run_id)
                 if stored is not None:
-                    from odaudit.validation.restore import report_from_dict
-
-                    out[resource.url] = report_from_dict(stored)
+                    out.add_stored(resource.url, stored)
                     continue
             if task is None:
                 task = self._tables[resource.url] = asyncio.ensure_future(
@@ -306,7 +350,7 @@ class _Auditor:
                 )
             report = await task
             if report is not None:
-                out[resource.url] = report
+                out.add(resource.url, report)
         return out
 
     async def _inspect(self, url: str, declared: str, probe: Probe) -> Any:
@@ -341,7 +385,51 @@ class _Auditor:
 _TABLE_FORMATS = {"CSV", "TSV", "XLSX", "XLS", "ODS"}
 
 #: Marks a probe taken from the store instead of the network (value: fresh | revalidated).
-_CACHE_HEADER = "x-odaudit-cache"
+_CACHE_HEADER = REUSED_HEADER
+
+
+class TableReports(Mapping[str, Any]):
+    """A dataset's table reports by URL. A report an earlier run stored stays JSON until a
+    rule reads it: a rerun that reuses the dataset's findings runs only the clock rules."""
+
+    def __init__(self) -> None:
+        self._reports: dict[str, Any] = {}
+        self._stored: dict[str, str] = {}
+        self._written: dict[str, str] = {}  # texts of `_reports`, once written
+
+    def add(self, url: str, report: Any) -> None:
+        self._reports[url] = report
+        self._stored.pop(url, None)
+
+    def add_stored(self, url: str, text: str) -> None:
+        self._stored[url] = text
+        self._reports.pop(url, None)
+        self._written.pop(url, None)
+
+    def __getitem__(self, url: str) -> Any:
+        report = self._reports.get(url)
+        if report is None:
+            from odaudit.validation.restore import report_from_dict
+
+            report = self._reports[url] = report_from_dict(json.loads(self._stored[url]))
+        return report
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self._stored), **dict.fromkeys(self._reports)})
+
+    def __len__(self) -> int:
+        return len(self._stored.keys() | self._reports.keys())
+
+    def texts(self) -> dict[str, str]:
+        """Every report as the store keeps it: as stored when no rule read it, else written
+        again (a report of an older odaudit comes back in this one's shape)."""
+        out = {url: text for url, text in self._stored.items() if url not in self._reports}
+        for url, report in self._reports.items():
+            text = self._written.get(url)
+            if text is None:
+                text = self._written[url] = dumps(_table_evidence(report))
+            out[url] = text
+        return out
 
 
 def _content_hashes(probes: dict[str, Probe], previous: dict[str, str]) -> dict[str, str]:

@@ -232,7 +232,7 @@ class DatasetContext:
             probes,
             now,
             views,
-            dict(tables or {}),
+            tables if tables is not None else {},  # lazy: a rule may never read them
             failure_streaks=_counts(failure_streaks),
             license_probes=licence_probes,
             content_hashes=_strings(content_hashes),

@@ -64,6 +64,9 @@ class Rule:
     doc: str
     fix: str
     check: Callable[..., Iterable[Hit]]
+    #: the check reads the audit's clock or the previous run's content hashes, so a rerun
+    #: must run it again even on a dataset whose evidence is unchanged (see checks.inputs)
+    reads_clock: bool = False
 
 
 _RULES: dict[str, Rule] = {}
@@ -93,6 +96,7 @@ def rule(
     example: str,
     params: Mapping[str, Any] | None = None,
     params_doc: Mapping[str, str] | None = None,
+    reads_clock: bool = False,
 ) -> Callable[[Callable[..., Iterable[Hit]]], Callable[..., Iterable[Hit]]]:
     """Register a check function as the rule `code`."""
 
@@ -118,6 +122,7 @@ def rule(
             doc=_doc(what, why, example, described),
             fix=fix,
             check=check,
+            reads_clock=reads_clock,
         )
         return check
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -24,7 +25,9 @@ __all__ = [
     "MethodologyLike",
     "PortalErrorLike",
     "SourceContext",
+    "clock_rules",
     "content_hash",
+    "rules_signature",
     "run_dataset_checks",
     "run_institution_checks",
     "run_source_checks",
@@ -135,11 +138,43 @@ class _Plan:
         default_factory=dict
     )
 
-    def rules(self, scopes: tuple[str, ...]) -> list[tuple[Rule, Severity, Mapping[str, Any]]]:
-        found = self._by_scopes.get(scopes)
+    def rules(
+        self, scopes: tuple[str, ...], *, clock_only: bool = False
+    ) -> list[tuple[Rule, Severity, Mapping[str, Any]]]:
+        key = (*scopes, "clock") if clock_only else scopes
+        found = self._by_scopes.get(key)
         if found is None:
-            found = self._by_scopes[scopes] = [e for e in self.enabled if e[0].scope in scopes]
+            found = self._by_scopes[key] = [
+                e
+                for e in self.enabled
+                if e[0].scope in scopes and (e[0].reads_clock or not clock_only)
+            ]
         return found
+
+    @cached_property
+    def signature(self) -> str:
+        """What the findings of a dataset depend on besides its evidence: which rules run,
+        in what order, with what severity and parameters, and which read the clock."""
+        digest = hashlib.sha256()
+        for rule, severity, params in self.enabled:
+            check = rule.check
+            digest.update(
+                repr(
+                    (
+                        rule.code,
+                        rule.scope,
+                        severity.value,
+                        rule.reads_clock,
+                        rule.fix,
+                        getattr(check, "__module__", ""),
+                        getattr(check, "__qualname__", repr(check)),
+                        sorted(params.items()),
+                    )
+                ).encode("utf-8", "backslashreplace")
+            )
+        for code, params in sorted(self.rule_params.items()):
+            digest.update(repr((code, sorted(params.items()))).encode("utf-8", "backslashreplace"))
+        return digest.hexdigest()
 
 
 #: (methodology, registry, plan) by id; the methodology is held so its id cannot be reused
@@ -188,8 +223,10 @@ def run_dataset_checks(
     content_hashes: Mapping[str, str] | None = None,
     previous_hashes: Mapping[str, str] | None = None,
     robots: Mapping[str, object] | None = None,
+    clock_only: bool = False,
 ) -> list[Finding]:
-    """Every enabled resource- and dataset-level rule on one dataset.
+    """Every enabled resource- and dataset-level rule on one dataset (with `clock_only`,
+    only those declared `reads_clock`: a rerun reuses the others' findings).
 
     `tables` maps resource URLs to `odaudit.validation.TableReport`s; without it the
     data-validity (DV) and personal-data (PD) rules have nothing to read and stay silent.
@@ -221,11 +258,24 @@ def run_dataset_checks(
         log.exception("could not read dataset %r for the checks", getattr(dataset, "id", "?"))
         return []
     out: list[Finding] = []
-    for rule, severity, params in plan.rules(("resource", "dataset")):
+    for rule, severity, params in plan.rules(("resource", "dataset"), clock_only=clock_only):
         out.extend(
             _findings(rule, severity, _safe(rule, ctx, params), institution.code, dataset.id)
         )
     return out
+
+
+def rules_signature(methodology: MethodologyLike | None) -> str:
+    """A digest of the methodology's effective dataset rules (see `_Plan.signature`)."""
+    return _plan(methodology).signature
+
+
+def clock_rules(methodology: MethodologyLike | None) -> tuple[frozenset[str], dict[str, int]]:
+    """The enabled rules a rerun must run again on an unchanged dataset (those declared
+    `reads_clock`), and every enabled rule's place in the order findings are stored in."""
+    plan = _plan(methodology)
+    order = {rule.code: i for i, (rule, _, _) in enumerate(plan.enabled)}
+    return frozenset(r.code for r, _, _ in plan.enabled if r.reads_clock), order
 
 
 def run_source_checks(

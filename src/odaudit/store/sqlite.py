@@ -234,6 +234,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX datasets_position ON datasets (run_id, institution, position);
         """,
     ),
+    (
+        # a digest of everything a dataset's findings were computed from (odaudit.reuse), so
+        # a rerun finds an earlier run that saw the same evidence and copies its findings
+        "0007_dataset_inputs",
+        """
+        ALTER TABLE datasets ADD COLUMN inputs TEXT;
+        CREATE INDEX datasets_inputs ON datasets (inputs);
+        """,
+    ),
 ]
 
 
@@ -460,16 +469,19 @@ class Store:
         probes: Iterable[Probe],
         findings: Iterable[Finding],
         tables: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
+        table_texts: Mapping[str, str] | None = None,
+        inputs: str | None = None,
     ) -> None:
-        """Store one dataset with its probes, table reports and findings in one transaction."""
+        """Store one dataset with its probes, table reports and findings in one transaction.
+
+        `table_texts` are reports already as stored JSON; `inputs` is the digest of what the
+        findings were computed from (odaudit.reuse), for later runs to reuse them."""
         with self._tx() as c:
-            position = c.execute(
-                "SELECT COALESCE(MAX(position) + 1, 0) FROM datasets"
-                " WHERE run_id = ? AND institution = ?",
-                (run_id, code),
-            ).fetchone()[0]
+            position = self._clear_dataset(c, run_id, code, dataset.id)
             c.execute(
-                "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO datasets (run_id, institution, dataset_id, position,"
+                " title, n_resources, data, inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     code,
@@ -478,15 +490,8 @@ class Store:
                     dataset.title,
                     len(dataset.resources),
                     dumps(dataset),
+                    inputs,
                 ),
-            )
-            c.execute(
-                "DELETE FROM dataset_resources WHERE run_id = ? AND institution = ? AND dataset_id = ?",
-                (run_id, code, dataset.id),
-            )
-            c.execute(
-                "DELETE FROM findings WHERE run_id = ? AND institution = ? AND dataset_id = ?",
-                (run_id, code, dataset.id),
             )
             c.executemany(
                 "INSERT INTO dataset_resources VALUES (?, ?, ?, ?)",
@@ -494,11 +499,95 @@ class Store:
             )
             for probe in probes:
                 self._put_probe(c, run_id, probe)
+            rows = [(run_id, url, dumps(report)) for url, report in (tables or {}).items()]
+            rows += [(run_id, url, text) for url, text in (table_texts or {}).items()]
+            c.executemany("INSERT OR REPLACE INTO tables VALUES (?, ?, ?)", rows)
+            self._put_findings(c, run_id, findings)
+
+    def reusable_run(self, code: str, dataset_id: str, inputs: str, before_run: int) -> int | None:
+        """The latest run before `before_run` that stored this dataset computed from the
+        same inputs (the same digest), if any."""
+        row = self._conn.execute(
+            "SELECT run_id FROM datasets WHERE inputs = ? AND institution = ? AND dataset_id = ?"
+            " AND run_id < ? ORDER BY run_id DESC LIMIT 1",
+            (inputs, code, dataset_id, before_run),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def reuse_dataset(
+        self,
+        run_id: int,
+        code: str,
+        dataset_id: str,
+        from_run: int,
+        probes: Iterable[Probe],
+        findings: Iterable[Finding],
+        *,
+        replaced: frozenset[str],
+        order: Mapping[str, int],
+        table_texts: Mapping[str, str] | None = None,
+        inputs: str | None = None,
+    ) -> int:
+        """Store a dataset whose inputs are those `from_run` saw: its record, resource list
+        and findings are copied from that run, except the findings of the `replaced` rules,
+        which are `findings` (run again). `order` ranks rule codes, so the findings keep the
+        order the rules run in. This run's probes and tables are stored as given. Returns the
+        number of findings stored."""
+        with self._tx() as c:
+            position = self._clear_dataset(c, run_id, code, dataset_id)
+            c.execute(
+                "INSERT OR REPLACE INTO datasets (run_id, institution, dataset_id, position,"
+                " title, n_resources, data, inputs) SELECT ?, institution, dataset_id, ?, title,"
+                " n_resources, data, ? FROM datasets"
+                " WHERE run_id = ? AND institution = ? AND dataset_id = ?",
+                (run_id, position, inputs, from_run, code, dataset_id),
+            )
+            c.execute(
+                "INSERT INTO dataset_resources SELECT ?, institution, dataset_id, url"
+                " FROM dataset_resources WHERE run_id = ? AND institution = ? AND dataset_id = ?"
+                " ORDER BY rowid",
+                (run_id, from_run, code, dataset_id),
+            )
+            for probe in probes:
+                self._put_probe(c, run_id, probe)
             c.executemany(
                 "INSERT OR REPLACE INTO tables VALUES (?, ?, ?)",
-                [(run_id, url, dumps(report)) for url, report in (tables or {}).items()],
+                [(run_id, url, text) for url, text in (table_texts or {}).items()],
             )
-            self._put_findings(c, run_id, findings)
+            kept = [
+                tuple(r)
+                for r in c.execute(
+                    "SELECT institution, dataset_id, resource_url, code, severity, message,"
+                    " evidence, fix FROM findings WHERE run_id = ? AND institution = ?"
+                    " AND dataset_id = ? ORDER BY id",
+                    (from_run, code, dataset_id),
+                )
+                if r[3] not in replaced
+            ]
+            rows = kept + [_finding_row(f) for f in findings]
+            last = len(order)
+            rows.sort(key=lambda row: order.get(row[3], last))  # stable: a rule's own order
+            c.executemany(
+                "INSERT INTO findings (run_id, institution, dataset_id, resource_url, code,"
+                " severity, message, evidence, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, *row) for row in rows],
+            )
+        return len(rows)
+
+    @staticmethod
+    def _clear_dataset(c: sqlite3.Connection, run_id: int, code: str, dataset_id: str) -> int:
+        """Drop what this run stored of a dataset (a retried one); returns its position."""
+        position: int = c.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM datasets"
+            " WHERE run_id = ? AND institution = ?",
+            (run_id, code),
+        ).fetchone()[0]
+        for table in ("dataset_resources", "findings"):
+            c.execute(
+                f"DELETE FROM {table} WHERE run_id = ? AND institution = ? AND dataset_id = ?",
+                (run_id, code, dataset_id),
+            )
+        return position
 
     def add_institution_findings(
         self,
@@ -552,20 +641,7 @@ class Store:
         c.executemany(
             "INSERT INTO findings (run_id, institution, dataset_id, resource_url, code, severity,"
             " message, evidence, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    run_id,
-                    f.institution,
-                    f.dataset_id,
-                    f.resource_url,
-                    f.code,
-                    f.severity.value,
-                    f.message,
-                    dumps(f.evidence),
-                    f.fix,
-                )
-                for f in findings
-            ],
+            [(run_id, *_finding_row(f)) for f in findings],
         )
 
     def save_scores(self, run_id: int, card: ScoreCard) -> int:
@@ -626,11 +702,16 @@ class Store:
 
     def cached_table(self, url: str, before_run: int) -> dict[str, Any] | None:
         """The latest table report of `url` from a run before `before_run`."""
+        text = self.cached_table_text(url, before_run)
+        return json.loads(text) if text is not None else None
+
+    def cached_table_text(self, url: str, before_run: int) -> str | None:
+        """`cached_table` as the stored JSON, for a caller that may not need to read it."""
         row = self._conn.execute(
             "SELECT data FROM tables WHERE url = ? AND run_id < ? ORDER BY run_id DESC LIMIT 1",
             (url, before_run),
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return str(row[0]) if row else None
 
     def record_outcomes(
         self, run_id: int, probes: Iterable[Probe], hashes: Mapping[str, str] | None = None
@@ -894,6 +975,20 @@ class Store:
             for inst in card.institutions:
                 out.setdefault(inst.code, []).append((label, inst.score))
         return out
+
+
+def _finding_row(f: Finding) -> tuple[Any, ...]:
+    """A finding as the columns after `run_id` in the findings table."""
+    return (
+        f.institution,
+        f.dataset_id,
+        f.resource_url,
+        f.code,
+        f.severity.value,
+        f.message,
+        dumps(f.evidence),
+        f.fix,
+    )
 
 
 def _merge_hosts(

@@ -136,6 +136,7 @@ def no_modification_date(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
     example="Frequency `R/P1M`, modified 2019-05-23, audited 2023-01-30: FR002.",
     params={"grace_days": 15},
     params_doc={"grace_days": "days of tolerance added to the declared period"},
+    reads_clock=True,
 )
 def stale(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     raw, freq = _frequency(ctx)
@@ -210,6 +211,7 @@ def no_update_frequency(ctx: DatasetContext, params: Mapping[str, Any]) -> Itera
     "clock (time zones cannot explain it).",
     why="Future dates are data-entry errors that break sorting and freshness checks.",
     example="`modified: 2031-01-01` audited in 2026: FR004.",
+    reads_clock=True,
 )
 def date_in_future(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     limit = ctx.now + timedelta(days=1)
@@ -250,6 +252,7 @@ def date_in_future(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[H
         "grace_days": "days of tolerance added to the allowed age of the data",
         "lag_periods": "declared periods the data may lag behind its publication",
     },
+    reads_clock=True,
 )
 def newest_data_date_old(ctx: DatasetContext, params: Mapping[str, Any]) -> Iterator[Hit]:
     raw, freq = _frequency(ctx)

@@ -1,0 +1,104 @@
+"""Copying an unchanged dataset from an earlier run: record, resources, findings in order."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+from tests.store.test_store import INST, _dataset, _finding, _probe
+
+from odaudit.store import RunManifest, Store
+
+
+def _codes(store: Store, run_id: int) -> list[tuple[str, str]]:
+    view = store.load_run(run_id, with_scores=False)
+    return [(f.code, f.message) for f in view.institutions[0].datasets[0].findings]
+
+
+def test_reuse_copies_findings_and_merges_the_rules_run_again(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.sqlite") as store:
+        first = store.start_run(RunManifest(), {})
+        store.add_institution(first, INST, 0)
+        ds = _dataset()
+        old = [
+            _finding(ds.id, "AV001"),
+            replace(_finding(ds.id, "FR002"), message="antes"),
+            _finding(ds.id, "MD001"),
+            replace(_finding(ds.id, "MD001"), message="otro"),
+        ]
+        store.add_dataset(
+            first,
+            "MINFIN",
+            ds,
+            [_probe("http://x/1.csv")],
+            old,
+            table_texts={"http://x/1.csv": '{"rows": 3}'},
+            inputs="d1",
+        )
+        assert store.reusable_run("MINFIN", ds.id, "d1", first + 1) == first
+        assert store.reusable_run("MINFIN", ds.id, "d2", first + 1) is None
+        assert store.reusable_run("MINFIN", "otro", "d1", first + 1) is None
+        assert store.reusable_run("MINFIN", ds.id, "d1", first) is None  # earlier runs only
+
+        second = store.start_run(RunManifest(), {})
+        store.add_institution(second, INST, 0)
+        store.add_dataset(second, "MINFIN", _dataset(2), [], [])  # position 0 is taken
+        probe = replace(_probe("http://x/1.csv"), headers={"x-odaudit-cache": "fresh"})
+        stored = store.reuse_dataset(
+            second,
+            "MINFIN",
+            ds.id,
+            first,
+            [probe],
+            [replace(_finding(ds.id, "FR002"), message="ahora"), _finding(ds.id, "FR004")],
+            replaced=frozenset({"FR002", "FR004"}),
+            order={"AV001": 0, "FR002": 1, "FR004": 2, "MD001": 3},
+            table_texts={"http://x/1.csv": '{"rows": 3}'},
+            inputs="d1",
+        )
+        assert stored == 5
+        view = store.load_run(second, with_scores=False)
+        copied = next(d for d in view.institutions[0].datasets if d.dataset.id == ds.id)
+        assert [(f.code, f.message) for f in copied.findings] == [
+            ("AV001", "Sin licencia"),
+            ("FR002", "ahora"),
+            ("FR004", "Sin licencia"),
+            ("MD001", "Sin licencia"),
+            ("MD001", "otro"),
+        ]
+        assert copied.dataset == ds
+        assert copied.probes["http://x/1.csv"].headers == {"x-odaudit-cache": "fresh"}
+        assert copied.tables == {"http://x/1.csv": {"rows": 3}}
+        assert [d.dataset.id for d in view.institutions[0].datasets] == ["ds-2", "ds-1"]
+        assert store.reusable_run("MINFIN", ds.id, "d1", second + 1) == second
+
+        # stored again in the same run (a resume redoes it): replaced, not doubled
+        store.reuse_dataset(
+            second,
+            "MINFIN",
+            ds.id,
+            first,
+            [probe],
+            [],
+            replaced=frozenset({"FR002", "FR004"}),
+            order={},
+            inputs="d1",
+        )
+        assert store.count("findings", second) == 3
+        assert store.count("datasets", second) == 2
+
+
+def test_the_reuse_lookup_uses_an_index(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    Store.open(path).close()
+    plan = (
+        sqlite3.connect(path)
+        .execute(
+            "EXPLAIN QUERY PLAN SELECT run_id FROM datasets WHERE inputs = ? AND institution = ?"
+            " AND dataset_id = ? AND run_id < ? ORDER BY run_id DESC LIMIT 1",
+            ("d", "MINFIN", "ds-1", 9),
+        )
+        .fetchall()
+    )
+    assert any("datasets_inputs" in row[-1] for row in plan), plan
