@@ -339,7 +339,7 @@ class _Auditor:
             if probe is None or not _is_table(resource.format, resource.url, probe):
                 continue
             task = self._tables.get(resource.url)
-            if task is None and probe.headers.get(_CACHE_HEADER):
+            if task is None and probe.headers.get(REUSED_HEADER):
                 stored = self.store.cached_table_text(resource.url, self.run_id)
                 if stored is not None:
                     out.add_stored(resource.url, stored)
@@ -384,9 +384,6 @@ class _Auditor:
 
 _TABLE_FORMATS = {"CSV", "TSV", "XLSX", "XLS", "ODS"}
 
-#: Marks a probe taken from the store instead of the network (value: fresh | revalidated).
-_CACHE_HEADER = REUSED_HEADER
-
 
 class TableReports(Mapping[str, Any]):
     """A dataset's table reports by URL. A report an earlier run stored stays JSON until a
@@ -408,10 +405,12 @@ class TableReports(Mapping[str, Any]):
 
     def __getitem__(self, url: str) -> Any:
         report = self._reports.get(url)
-        if report is None:
-            from odaudit.validation.restore import report_from_dict
+        if report is not None:
+            return report
+        text = self._stored[url]  # KeyError: no table for this URL
+        from odaudit.validation.restore import report_from_dict
 
-            report = self._reports[url] = report_from_dict(json.loads(self._stored[url]))
+        report = self._reports[url] = report_from_dict(json.loads(text))
         return report
 
     def __iter__(self) -> Iterator[str]:
@@ -437,7 +436,7 @@ def _content_hashes(probes: dict[str, Probe], previous: dict[str, str]) -> dict[
     from odaudit.checks import content_hash
 
     out = {
-        u: previous[u] for u, p in probes.items() if p.headers.get(_CACHE_HEADER) and u in previous
+        u: previous[u] for u, p in probes.items() if p.headers.get(REUSED_HEADER) and u in previous
     }
     for url, probe in probes.items():
         if url not in out and (digest := content_hash(probe)):
@@ -448,7 +447,7 @@ def _content_hashes(probes: dict[str, Probe], previous: dict[str, str]) -> dict[
 def _whole_body(probe: Probe) -> bool:
     """Did the probe's sniff read the entire file (its declared length, nothing more)?"""
     return (
-        not probe.headers.get(_CACHE_HEADER)
+        not probe.headers.get(REUSED_HEADER)
         and probe.content_length is not None
         and 0 < probe.content_length == len(probe.sniff)
         and probe.status in (200, 206)
@@ -469,7 +468,7 @@ def _age(fetched_at: str) -> float:
 
 def _reused(cached: Probe, how: str) -> Probe:
     """A stored probe standing for this run's, marked so the evidence says so."""
-    return replace(cached, headers={**cached.headers, _CACHE_HEADER: how})
+    return replace(cached, headers={**cached.headers, REUSED_HEADER: how})
 
 
 def _is_table(declared: str, url: str, probe: Probe) -> bool:
