@@ -48,16 +48,23 @@ def _datasets(store: Path, run_id: int) -> list[tuple[Any, ...]]:
     )
 
 
-def _reused(store: Path, run_id: int, earlier: int) -> int:
-    """Datasets of `run_id` stored from the same inputs as in `earlier`."""
+def _reused_keys(store: Path, run_id: int, earlier: int) -> set[tuple[str, str]]:
+    """(institution, dataset id) of the datasets of `run_id` stored from the same inputs as
+    in `earlier`."""
     with sqlite3.connect(store) as conn:
-        row = conn.execute(
-            "SELECT COUNT(*) FROM datasets a JOIN datasets b ON a.institution = b.institution"
-            " AND a.dataset_id = b.dataset_id AND a.inputs = b.inputs"
-            " WHERE a.run_id = ? AND b.run_id = ?",
-            (run_id, earlier),
-        ).fetchone()
-    return int(row[0])
+        return {
+            (i, d)
+            for i, d in conn.execute(
+                "SELECT a.institution, a.dataset_id FROM datasets a JOIN datasets b"
+                " ON a.institution = b.institution AND a.dataset_id = b.dataset_id"
+                " AND a.inputs = b.inputs WHERE a.run_id = ? AND b.run_id = ?",
+                (run_id, earlier),
+            )
+        }
+
+
+def _reused(store: Path, run_id: int, earlier: int) -> int:
+    return len(_reused_keys(store, run_id, earlier))
 
 
 def _copy(src: Path, dest: Path) -> None:
@@ -121,16 +128,7 @@ def test_a_changed_record_or_rule_is_checked_again(tmp_path: Path) -> None:
     # a reused dataset has the first run's findings, but for the rules run again (FR002
     # now knows the bytes did not change since the previous run)
     clock_codes, _ = clock_rules(method)
-    with sqlite3.connect(store) as conn:
-        kept = {
-            (i, d)
-            for i, d in conn.execute(
-                "SELECT a.institution, a.dataset_id FROM datasets a JOIN datasets b"
-                " ON a.institution = b.institution AND a.dataset_id = b.dataset_id"
-                " AND a.inputs = b.inputs WHERE a.run_id = ? AND b.run_id = ?",
-                (same.run_id, first.run_id),
-            )
-        }
+    kept = _reused_keys(store, same.run_id, first.run_id)
     assert kept
 
     def of_kept(run_id: int) -> list[tuple[Any, ...]]:

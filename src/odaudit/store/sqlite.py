@@ -700,13 +700,9 @@ class Store:
                 (probe.url, probe.etag, probe.last_modified, probe.fetched_at, run_id, dumps(data)),
             )
 
-    def cached_table(self, url: str, before_run: int) -> dict[str, Any] | None:
-        """The latest table report of `url` from a run before `before_run`."""
-        text = self.cached_table_text(url, before_run)
-        return json.loads(text) if text is not None else None
-
     def cached_table_text(self, url: str, before_run: int) -> str | None:
-        """`cached_table` as the stored JSON, for a caller that may not need to read it."""
+        """The latest table report of `url` from a run before `before_run`, as stored JSON
+        (a rerun that reuses the dataset's findings may never need to read it)."""
         row = self._conn.execute(
             "SELECT data FROM tables WHERE url = ? AND run_id < ? ORDER BY run_id DESC LIMIT 1",
             (url, before_run),
