@@ -263,6 +263,11 @@ class _Auditor:
                 if self._reuse
                 else None
             )
+            memo = (
+                self.store.dataset_memo(source_run, inst.code, dataset.id)
+                if source_run is not None
+                else {}
+            )
             findings = run_dataset_checks(
                 inst,
                 dataset,
@@ -276,8 +281,8 @@ class _Auditor:
                 previous_hashes=previous,
                 robots=robots,
                 clock_only=source_run is not None,
+                memo=memo,
             )
-            self.store.record_outcomes(self.run_id, probes, hashes)
             if source_run is None:
                 self.store.add_dataset(
                     self.run_id,
@@ -287,6 +292,8 @@ class _Auditor:
                     findings,
                     table_texts=tables.texts(),
                     inputs=inputs,
+                    memo=memo,
+                    history=hashes,
                 )
                 stored = len(findings)
             else:
@@ -301,6 +308,8 @@ class _Auditor:
                     order=self._rule_order,
                     table_texts=texts,
                     inputs=inputs,
+                    memo=memo,
+                    history=hashes,
                 )
             self.progress.dataset_done(inst.code, len(dataset.resources), stored)
         finally:

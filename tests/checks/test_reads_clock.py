@@ -1,15 +1,18 @@
 """Which rules must run again on an unchanged dataset: those declared `reads_clock`.
 
 A rerun reuses the findings of a dataset whose evidence did not change and runs only the
-rules that read the audit's clock or the previous run's content hashes (checks.inputs).
+rules that read the audit's clock or the previous run's content hashes (odaudit.reuse).
 This holds the declarations to what the rules do: every other rule gives the same hits
 whatever the clock and the history say, on real catalogue records and real tables.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from tests.checks._support import (
@@ -148,6 +151,41 @@ def test_each_clock_declaration_is_needed(outcomes: dict[str, list[bool]]) -> No
     declared = [r.code for r in all_rules() if r.reads_clock]
     assert declared, "the freshness rules read the clock"
     assert sorted(c for c in declared if not any(outcomes[c])) == []
+
+
+class _Unread(Mapping[str, Any]):
+    """Tables a rule must not read: the memo already holds what it would work out."""
+
+    def __getitem__(self, url: str) -> Any:
+        raise AssertionError(f"read the table of {url} although the memo had it")
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("listed the tables although the memo had what they say")
+
+    def __len__(self) -> int:
+        raise AssertionError("counted the tables although the memo had what they say")
+
+
+@pytest.mark.parametrize("first", CLOCKS)
+def test_a_memo_from_any_clock_gives_the_same_hits_at_another(first: datetime) -> None:
+    """What the clock rules memoise at one clock, read back from JSON as the store keeps
+    it, gives the hits they work out afresh at every other clock, without reading tables."""
+    clock_rules = [r for r in all_rules() if r.reads_clock and r.scope == "dataset"]
+    memoised = 0
+    for ds, probes, tables in _cases():
+        memo: dict[str, Any] = {}
+        ctx = DatasetContext.build(INST, ds, probes, first, tables, memo=memo)
+        for r in clock_rules:
+            _hits(r, ctx)
+        stored = json.loads(json.dumps(memo))
+        assert stored == memo, "memo values must be JSON-shaped"
+        memoised += bool(memo)
+        for now in CLOCKS:
+            fresh = DatasetContext.build(INST, ds, probes, now, tables)
+            reused = DatasetContext.build(INST, ds, probes, now, _Unread(), memo=dict(stored))
+            for r in clock_rules:
+                assert _hits(r, reused) == _hits(r, fresh), (r.code, ds.id, now)
+    assert memoised, "the cases hold datasets whose newest data date is memoised"
 
 
 def _rule(code: str) -> Rule:

@@ -145,3 +145,30 @@ def _stricter_rules(default: Path, tmp_path: Path) -> Path:
     assert "min_length: 30" in text
     (folder / default.name).write_text(text.replace("min_length: 30", "min_length: 31"), "utf-8")
     return folder / default.name
+
+
+def test_the_clock_rules_of_a_reused_dataset_read_its_memo_not_its_tables(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """FR005 memoises the newest date in the data: a rerun that reuses a dataset's findings
+    takes it from the stored memo instead of reading the table reports back."""
+    from odaudit.validation import restore
+
+    store = tmp_path / "odaudit.sqlite"
+    with DemoServer() as server:
+        config_path = write_demo_config(server.base_url, tmp_path / "institutions.yaml")
+        config, method = load_config(config_path, default_rules_path())
+        config.crawl = replace(config.crawl, cache_max_age=3600)
+        first = audit(config, method, store, AuditOptions(now=FIRST))
+        memos = _rows(
+            store, "SELECT memo FROM datasets WHERE run_id = ? AND memo IS NOT NULL", first.run_id
+        )
+        assert any("FR005.newest_data_date" in m for (m,) in memos)
+        read: list[object] = []
+        real = restore.report_from_dict
+        monkeypatch.setattr(restore, "report_from_dict", lambda d: read.append(d) or real(d))
+        later = audit(config, method, store, AuditOptions(now=LATER))
+    assert _reused(store, later.run_id, first.run_id) > 0
+    assert read == []
+    memo_of = "SELECT institution, dataset_id, memo FROM datasets WHERE run_id = ? ORDER BY 1, 2"
+    assert _rows(store, memo_of, later.run_id) == _rows(store, memo_of, first.run_id)

@@ -102,3 +102,40 @@ def test_the_reuse_lookup_uses_an_index(tmp_path: Path) -> None:
         .fetchall()
     )
     assert any("datasets_inputs" in row[-1] for row in plan), plan
+
+
+def test_memo_and_history_are_stored_with_the_dataset(tmp_path: Path) -> None:
+    """The rules' memo goes with the dataset it was worked out for, and the resource
+    history with it, in the same transaction (a dataset cut short leaves neither)."""
+    path = tmp_path / "s.sqlite"
+    url = "http://x/1.csv"
+    with Store.open(path) as store:
+        first = store.start_run(RunManifest(), {})
+        store.add_institution(first, INST, 0)
+        ds = _dataset()
+        memo = {"FR005.newest_data_date": ["2024-01-31T00:00:00+00:00", "fecha", url]}
+        store.add_dataset(
+            first, "MINFIN", ds, iter([_probe(url)]), [], inputs="d1", memo=memo,
+            history={url: "a" * 64},
+        )  # fmt: skip
+        assert store.dataset_memo(first, "MINFIN", ds.id) == memo
+        assert store.previous_content_hashes([url], first + 1) == {url: "a" * 64}
+        assert store.failure_streak(url, before_run=first + 1) == 0
+
+        second = store.start_run(RunManifest(), {})
+        store.add_institution(second, INST, 0)
+        more = {**memo, "otra": None}
+        store.reuse_dataset(
+            second, "MINFIN", ds.id, first, iter([_probe(url)]), [], replaced=frozenset(),
+            order={}, inputs="d1", memo=more, history={url: "b" * 64},
+        )  # fmt: skip
+        assert store.dataset_memo(second, "MINFIN", ds.id) == more
+        assert store.dataset_memo(second, "MINFIN", "otro") == {}
+        assert store.previous_content_hashes([url], second + 1) == {url: "b" * 64}
+        # without a memo or history, none is stored
+        store.add_dataset(second, "MINFIN", _dataset(2), [_probe("http://x/2.csv")], [])
+        assert store.dataset_memo(second, "MINFIN", "ds-2") == {}
+        assert store.previous_content_hashes(["http://x/2.csv"], second + 1) == {}
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT url, run_id FROM resource_history ORDER BY 2").fetchall()
+    assert rows == [(url, first), (url, second)]

@@ -7,7 +7,7 @@ Content-Type) so the availability and format rules agree on what a resource is.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -186,7 +186,6 @@ class DatasetContext:
     dataset: Dataset
     probes: Mapping[str, Probe]
     now: datetime
-    resources: list[ResourceView] = field(default_factory=list)
     #: resource URL -> odaudit.validation TableReport, for the DV/PD rules (duck-typed)
     tables: Mapping[str, Any] = field(default_factory=dict)
     #: resource URL -> how many runs in a row before this one it failed (from the store)
@@ -200,6 +199,26 @@ class DatasetContext:
     rule_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: resource URL -> robots.txt verdict: a bool or an `odaudit.http.RobotsVerdict` (AV008)
     robots: Mapping[str, Any] = field(default_factory=dict)
+    #: clock-free values the rules worked out, as JSON, by key (see `memoized`)
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def resources(self) -> list[ResourceView]:
+        """One reading per resource, made on first use: a rerun that reuses a dataset's
+        findings runs only the clock rules, and they may never look at the resources."""
+        return [
+            _view(r, clean_probe(self.probes.get(r.url)) if r.url else None)
+            for r in self.dataset.resources
+        ]
+
+    def memoized(self, key: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, worked out once per dataset and its inputs: the memo is stored with
+        the dataset, and a rerun that reuses its findings hands it back to the clock rules.
+        Only for values that do not depend on the clock, and JSON-shaped (lists, not tuples),
+        so that a value read back from the store is the value worked out."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @classmethod
     def build(
@@ -216,11 +235,11 @@ class DatasetContext:
         previous_hashes: Mapping[str, str] | None = None,
         rule_params: Mapping[str, Mapping[str, Any]] | None = None,
         robots: Mapping[str, Any] | None = None,
+        memo: dict[str, Any] | None = None,
     ) -> DatasetContext:
+        """`memo` is filled in place: what the rules work out is there for the caller to
+        store."""
         dataset = clean_dataset(dataset)
-        views = [
-            _view(r, clean_probe(probes.get(r.url)) if r.url else None) for r in dataset.resources
-        ]
         licence_probes = {}
         for url, raw in (license_probes or {}).items():
             cleaned = clean_probe(raw)
@@ -231,7 +250,6 @@ class DatasetContext:
             dataset,
             probes,
             now,
-            views,
             tables if tables is not None else {},  # lazy: a rule may never read them
             failure_streaks=_counts(failure_streaks),
             license_probes=licence_probes,
@@ -239,6 +257,7 @@ class DatasetContext:
             previous_hashes=_strings(previous_hashes),
             rule_params=dict(rule_params or {}),
             robots={str(k): v for k, v in (robots or {}).items()},
+            memo=memo if memo is not None else {},
         )
 
 

@@ -65,7 +65,8 @@ class Rule:
     fix: str
     check: Callable[..., Iterable[Hit]]
     #: the check reads the audit's clock or the previous run's content hashes, so a rerun
-    #: must run it again even on a dataset whose evidence is unchanged (see checks.inputs)
+    #: must run it again even on a dataset whose evidence is unchanged (see odaudit.reuse);
+    #: what it works out without the clock belongs in `DatasetContext.memoized`
     reads_clock: bool = False
 
 

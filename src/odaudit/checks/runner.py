@@ -224,6 +224,7 @@ def run_dataset_checks(
     previous_hashes: Mapping[str, str] | None = None,
     robots: Mapping[str, object] | None = None,
     clock_only: bool = False,
+    memo: dict[str, Any] | None = None,
 ) -> list[Finding]:
     """Every enabled resource- and dataset-level rule on one dataset (with `clock_only`,
     only those declared `reads_clock`: a rerun reuses the others' findings).
@@ -238,6 +239,8 @@ def run_dataset_checks(
     run: FR002 does not call a file stale that changed since the previous run),
     `robots` (resource URL -> what its robots.txt says: a bool, or an
     `odaudit.http.RobotsVerdict` whose robots URL and matching line become evidence: AV008).
+    `memo` holds clock-free values the rules work out (`DatasetContext.memoized`): pass the
+    one stored with the findings being reused, or an empty dict to have it filled.
     """
     plan = _plan(methodology)
     try:
@@ -253,7 +256,10 @@ def run_dataset_checks(
             previous_hashes=previous_hashes,
             robots=robots,
             rule_params=plan.rule_params,
+            memo=memo,
         )
+        if not clock_only:
+            ctx.resources  # noqa: B018 - read them here, where unreadable metadata is caught
     except Exception:  # hostile metadata of a shape no adapter should produce
         log.exception("could not read dataset %r for the checks", getattr(dataset, "id", "?"))
         return []

@@ -243,6 +243,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX datasets_inputs ON datasets (inputs);
         """,
     ),
+    (
+        # clock-free values the rules worked out from those inputs (DatasetContext.memoized),
+        # handed back to the clock rules when a rerun reuses the dataset's findings
+        "0008_dataset_memo",
+        """
+        ALTER TABLE datasets ADD COLUMN memo TEXT;
+        """,
+    ),
 ]
 
 
@@ -472,16 +480,21 @@ class Store:
         *,
         table_texts: Mapping[str, str] | None = None,
         inputs: str | None = None,
+        memo: Mapping[str, Any] | None = None,
+        history: Mapping[str, str] | None = None,
     ) -> None:
         """Store one dataset with its probes, table reports and findings in one transaction.
 
         `table_texts` are reports already as stored JSON; `inputs` is the digest of what the
-        findings were computed from (odaudit.reuse), for later runs to reuse them."""
+        findings were computed from (odaudit.reuse), for later runs to reuse them, with the
+        `memo` the rules filled. With `history` (content hashes by URL) the probes' outcomes
+        go into the resource history in the same transaction (see `record_outcomes`)."""
+        probes = list(probes)  # stored twice with `history`
         with self._tx() as c:
             position = self._clear_dataset(c, run_id, code, dataset.id)
             c.execute(
                 "INSERT OR REPLACE INTO datasets (run_id, institution, dataset_id, position,"
-                " title, n_resources, data, inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " title, n_resources, data, inputs, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     code,
@@ -491,6 +504,7 @@ class Store:
                     len(dataset.resources),
                     dumps(dataset),
                     inputs,
+                    dumps(memo) if memo else None,
                 ),
             )
             c.executemany(
@@ -503,6 +517,8 @@ class Store:
             rows += [(run_id, url, text) for url, text in (table_texts or {}).items()]
             c.executemany("INSERT OR REPLACE INTO tables VALUES (?, ?, ?)", rows)
             self._put_findings(c, run_id, findings)
+            if history is not None:
+                self._put_outcomes(c, run_id, probes, history)
 
     def reusable_run(self, code: str, dataset_id: str, inputs: str, before_run: int) -> int | None:
         """The latest run before `before_run` that stored this dataset computed from the
@@ -513,6 +529,15 @@ class Store:
             (inputs, code, dataset_id, before_run),
         ).fetchone()
         return int(row[0]) if row else None
+
+    def dataset_memo(self, run_id: int, code: str, dataset_id: str) -> dict[str, Any]:
+        """What the rules worked out for a stored dataset (see `add_dataset`'s `memo`)."""
+        row = self._conn.execute(
+            "SELECT memo FROM datasets WHERE run_id = ? AND institution = ? AND dataset_id = ?",
+            (run_id, code, dataset_id),
+        ).fetchone()
+        memo = json.loads(row[0]) if row and row[0] else {}
+        return memo if isinstance(memo, dict) else {}
 
     def reuse_dataset(
         self,
@@ -527,20 +552,31 @@ class Store:
         order: Mapping[str, int],
         table_texts: Mapping[str, str] | None = None,
         inputs: str | None = None,
+        memo: Mapping[str, Any] | None = None,
+        history: Mapping[str, str] | None = None,
     ) -> int:
         """Store a dataset whose inputs are those `from_run` saw: its record, resource list
         and findings are copied from that run, except the findings of the `replaced` rules,
         which are `findings` (run again). `order` ranks rule codes, so the findings keep the
-        order the rules run in. This run's probes and tables are stored as given. Returns the
-        number of findings stored."""
+        order the rules run in. This run's probes, tables, `memo` and `history` are stored as
+        `add_dataset` stores them. Returns the number of findings stored."""
+        probes = list(probes)
         with self._tx() as c:
             position = self._clear_dataset(c, run_id, code, dataset_id)
             c.execute(
                 "INSERT OR REPLACE INTO datasets (run_id, institution, dataset_id, position,"
-                " title, n_resources, data, inputs) SELECT ?, institution, dataset_id, ?, title,"
-                " n_resources, data, ? FROM datasets"
+                " title, n_resources, data, inputs, memo) SELECT ?, institution, dataset_id, ?,"
+                " title, n_resources, data, ?, ? FROM datasets"
                 " WHERE run_id = ? AND institution = ? AND dataset_id = ?",
-                (run_id, position, inputs, from_run, code, dataset_id),
+                (
+                    run_id,
+                    position,
+                    inputs,
+                    dumps(memo) if memo else None,
+                    from_run,
+                    code,
+                    dataset_id,
+                ),
             )
             c.execute(
                 "INSERT INTO dataset_resources SELECT ?, institution, dataset_id, url"
@@ -572,6 +608,8 @@ class Store:
                 " severity, message, evidence, fix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(run_id, *row) for row in rows],
             )
+            if history is not None:
+                self._put_outcomes(c, run_id, probes, history)
         return len(rows)
 
     @staticmethod
@@ -714,12 +752,17 @@ class Store:
     ) -> None:
         """One row per URL and run, so availability can demand K failures in a row and
         freshness can tell whether the bytes changed since the last run."""
-        hashes = hashes or {}
         with self._tx() as c:
-            c.executemany(
-                "INSERT OR REPLACE INTO resource_history VALUES (?, ?, ?, ?, ?)",
-                [(p.url, run_id, p.outcome.value, p.status, hashes.get(p.url)) for p in probes],
-            )
+            self._put_outcomes(c, run_id, probes, hashes or {})
+
+    @staticmethod
+    def _put_outcomes(
+        c: sqlite3.Connection, run_id: int, probes: Iterable[Probe], hashes: Mapping[str, str]
+    ) -> None:
+        c.executemany(
+            "INSERT OR REPLACE INTO resource_history VALUES (?, ?, ?, ?, ?)",
+            [(p.url, run_id, p.outcome.value, p.status, hashes.get(p.url)) for p in probes],
+        )
 
     def previous_content_hashes(self, urls: Iterable[str], before_run: int) -> dict[str, str]:
         """For each URL, the content hash recorded by the latest earlier run that had one."""

@@ -258,17 +258,15 @@ def newest_data_date_old(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
     raw, freq = _frequency(ctx)
     if freq is None or freq.period is None:
         return
+    # before the clock decides anything, so the memo holds it whatever the clock says
+    found = ctx.memoized("FR005.newest_data_date", lambda: _newest_in_data(ctx))
     last = _last_modified(ctx)
     grace = timedelta(days=float(params.get("grace_days", 15)))
     if last.when is None or ctx.now - last.when > freq.period + grace:
         return  # FR001 / FR002
-    newest: tuple[datetime, str, str] | None = None
-    for view in ctx.resources:
-        found = newest_data_date(view, ctx.tables.get(view.resource.url))
-        if found is not None and (newest is None or found[0] > newest[0]):
-            newest = (found[0], found[1], view.resource.url)
-    if newest is None:
+    if found is None:
         return
+    newest = (datetime.fromisoformat(found[0]), str(found[1]), str(found[2]))
     allowed = freq.period * (1 + max(0.0, float(params.get("lag_periods", 1)))) + grace
     age = ctx.now - newest[0]
     if age <= allowed:
@@ -289,3 +287,14 @@ def newest_data_date_old(ctx: DatasetContext, params: Mapping[str, Any]) -> Iter
             "now": ctx.now.isoformat(),
         },
     )
+
+
+def _newest_in_data(ctx: DatasetContext) -> list[str] | None:
+    """[newest date (ISO), where it was read, resource URL] across the dataset's resources:
+    it depends on the bytes and table reports only, so a rerun takes it from the memo."""
+    newest: tuple[datetime, str, str] | None = None
+    for view in ctx.resources:
+        found = newest_data_date(view, ctx.tables.get(view.resource.url))
+        if found is not None and (newest is None or found[0] > newest[0]):
+            newest = (found[0], found[1], view.resource.url)
+    return None if newest is None else [newest[0].isoformat(), newest[1], newest[2]]
