@@ -139,3 +139,27 @@ def test_memo_and_history_are_stored_with_the_dataset(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         rows = conn.execute("SELECT url, run_id FROM resource_history ORDER BY 2").fetchall()
     assert rows == [(url, first), (url, second)]
+
+
+def test_a_stored_table_report_is_reused_only_for_the_bytes_it_read(tmp_path: Path) -> None:
+    """A rerun that reuses a probe takes the latest stored table report of its URL, but not
+    one older than the run that fetched the cached bytes: when that run could not inspect
+    the new file (its download failed), the older report is of the file before it changed."""
+    url = "http://x/1.csv"
+    with Store.open(tmp_path / "s.sqlite") as store:
+        first = store.start_run(RunManifest(), {})
+        store.remember_probe(first, replace(_probe(url), etag='"v1"'))
+        store.add_dataset(first, "MINFIN", _dataset(), [], [], table_texts={url: '{"v": 1}'})
+        second = store.start_run(RunManifest(), {})  # the window reuses the probe: same bytes
+        store.add_dataset(second, "MINFIN", _dataset(), [], [], table_texts={url: '{"v": 1}'})
+        assert store.cached_table_text(url, second + 1) == '{"v": 1}'
+
+        third = store.start_run(RunManifest(), {})  # the file changed; its download failed
+        store.remember_probe(third, replace(_probe(url), etag='"v2"'))
+        store.add_dataset(third, "MINFIN", _dataset(), [], [])
+        assert store.cached_table_text(url, third + 1) is None  # inspect the new bytes
+
+        fourth = store.start_run(RunManifest(), {})
+        store.add_dataset(fourth, "MINFIN", _dataset(), [], [], table_texts={url: '{"v": 2}'})
+        assert store.cached_table_text(url, fourth + 1) == '{"v": 2}'
+        assert store.cached_table_text("http://x/otro.csv", fourth + 1) is None

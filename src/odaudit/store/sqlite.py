@@ -740,10 +740,15 @@ class Store:
 
     def cached_table_text(self, url: str, before_run: int) -> str | None:
         """The latest table report of `url` from a run before `before_run`, as stored JSON
-        (a rerun that reuses the dataset's findings may never need to read it)."""
+        (a rerun that reuses the dataset's findings may never need to read it). Only a report
+        of the bytes the HTTP cache holds: one stored no earlier than the run that fetched
+        them. When that run could not inspect the file (its download failed), an older report
+        is of older bytes, and the file must be inspected again."""
         row = self._conn.execute(
-            "SELECT data FROM tables WHERE url = ? AND run_id < ? ORDER BY run_id DESC LIMIT 1",
-            (url, before_run),
+            "SELECT data FROM tables WHERE url = ? AND run_id < ? AND run_id >="
+            " COALESCE((SELECT run_id FROM http_cache WHERE url = ?), 0)"
+            " ORDER BY run_id DESC LIMIT 1",
+            (url, before_run, url),
         ).fetchone()
         return str(row[0]) if row else None
 
