@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -365,3 +366,40 @@ def test_hosts_that_set_the_pace_add_up_over_a_resumed_run(tmp_path: Path) -> No
         {"host": "a.gt", "throttled": 5, "crawl_delay": 1.0, "slowed": True},
         {"host": "b.gt", "throttled": 0, "crawl_delay": 5.0, "slowed": False},
     ]
+
+
+def test_a_sniff_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None:
+    """Each run keeps its probes, but the bytes a probe keeps as evidence are stored once
+    per content; a probe stored before migration 0009 (sniff inline) still reads back."""
+    path = tmp_path / "s.sqlite"
+    url, other = "http://x/1.csv", "http://x/2.csv"
+    with Store.open(path) as store:
+        runs = []
+        for _ in range(3):
+            run_id = store.start_run(RunManifest(), {})
+            store.add_institution(run_id, INST, 0)
+            changed = _probe(other) if not runs else replace(_probe(other), sniff=b"x,y\n1,2\n")
+            store.add_dataset(run_id, "MINFIN", _dataset(), [_probe(url), changed], [])
+            runs.append(run_id)
+        empty = replace(_probe("http://x/vacio"), sniff=b"")
+        store.add_dataset(runs[-1], "MINFIN", _dataset(3), [empty], [])
+        for run_id in runs:
+            probe = store.load_probe(run_id, url)
+            assert probe is not None and probe.sniff == _probe(url).sniff[:STORED_SNIFF_BYTES]
+            view = store.load_run(run_id, with_scores=False)
+            assert view.institutions[0].datasets[0].probes[url].sniff == probe.sniff
+        assert store.load_probe(runs[0], other).sniff == _probe(other).sniff[:STORED_SNIFF_BYTES]  # type: ignore[union-attr]
+        assert store.load_probe(runs[2], other).sniff == b"x,y\n1,2\n"  # type: ignore[union-attr]
+        assert store.load_probe(runs[2], "http://x/vacio").sniff == b""  # type: ignore[union-attr]
+        # a row as an older odaudit wrote it: the sniff in the probe's own JSON
+        data = '{"url": "http://x/viejo", "outcome": "ok", "status": 200, "sniff": "612c620a"}'
+        store._conn.execute(
+            "INSERT INTO probes (run_id, url, outcome, status, content_type, content_length,"
+            " last_modified, etag, final_url, elapsed_ms, fetched_at, data) VALUES"
+            " (?, 'http://x/viejo', 'ok', 200, '', NULL, NULL, NULL, '', 0, '', ?)",
+            (runs[0], data),
+        )
+        assert store.load_probe(runs[0], "http://x/viejo").sniff == b"a,b\n"  # type: ignore[union-attr]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM sniffs").fetchone() == (2,)
+        assert conn.execute("SELECT COUNT(*) FROM probes").fetchone() == (8,)
