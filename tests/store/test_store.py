@@ -313,7 +313,8 @@ def test_a_run_read_for_comparison_leaves_probes_out(tmp_path: Path) -> None:
     [
         # what a rerun asks for every reused table report: the latest earlier one of a URL
         (
-            "SELECT data FROM tables WHERE url = ? AND run_id < ? ORDER BY run_id DESC LIMIT 1",
+            "SELECT data FROM tables t WHERE t.url = ? AND t.run_id < ?"
+            " ORDER BY t.run_id DESC LIMIT 1",
             "tables_url",
         ),
         # the position of each dataset stored
@@ -403,3 +404,34 @@ def test_a_sniff_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM sniffs").fetchone() == (2,)
         assert conn.execute("SELECT COUNT(*) FROM probes").fetchone() == (8,)
+
+
+def test_a_table_report_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None:
+    """Each run keeps which resources it read as tables, but a report's text is stored once
+    however many runs and URLs have it; a row of the old layout (text inline) still reads."""
+    path = tmp_path / "s.sqlite"
+    url, other = "http://x/1.csv", "http://x/2.csv"
+    with Store.open(path) as store:
+        runs = []
+        for n in range(3):
+            run_id = store.start_run(RunManifest(), {})
+            store.add_institution(run_id, INST, 0)
+            texts = {url: '{"rows": 3}', other: '{"rows": 3}' if n < 2 else '{"rows": 4}'}
+            both = [Resource(url=url, format="CSV"), Resource(url=other, format="CSV")]
+            ds = replace(_dataset(), resources=both)
+            store.add_dataset(run_id, "MINFIN", ds, [], [], table_texts=texts)
+            runs.append(run_id)
+        store._conn.execute(
+            "INSERT INTO tables (run_id, url, data) VALUES (?, 'http://x/viejo', '{\"v\": 0}')",
+            (runs[0],),
+        )
+        tables = [
+            store.load_run(r, with_scores=False).institutions[0].datasets[0].tables for r in runs
+        ]
+        assert tables[0] == tables[1] == {url: {"rows": 3}, other: {"rows": 3}}
+        assert tables[2] == {url: {"rows": 3}, other: {"rows": 4}}
+        assert store.cached_table_text(other, runs[2] + 1) == '{"rows": 4}'
+        assert store.cached_table_text("http://x/viejo", runs[2] + 1) == '{"v": 0}'
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM texts").fetchone() == (2,)
+        assert conn.execute("SELECT COUNT(*) FROM tables").fetchone() == (7,)

@@ -261,7 +261,22 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE probes ADD COLUMN sniff_sha256 TEXT;
         """,
     ),
+    (
+        # table reports likewise: a rerun stores each resource's report again, mostly the
+        # very text an earlier run stored (`data` is then empty and `text_sha256` says where)
+        "0010_table_texts",
+        """
+        CREATE TABLE texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
+        ALTER TABLE tables ADD COLUMN text_sha256 TEXT;
+        """,
+    ),
 ]
+
+#: A table report's stored JSON, wherever the row keeps it (inline before migration 0010).
+_TABLE_TEXT = (
+    "CASE WHEN t.text_sha256 IS NULL THEN t.data"
+    " ELSE (SELECT text FROM texts WHERE sha256 = t.text_sha256) END"
+)
 
 
 def _probe_data(text: str, sniff_hex: str | None) -> dict[str, Any]:
@@ -532,9 +547,8 @@ class Store:
             )
             for probe in probes:
                 self._put_probe(c, run_id, probe)
-            rows = [(run_id, url, dumps(report)) for url, report in (tables or {}).items()]
-            rows += [(run_id, url, text) for url, text in (table_texts or {}).items()]
-            c.executemany("INSERT OR REPLACE INTO tables VALUES (?, ?, ?)", rows)
+            texts = [(url, dumps(report)) for url, report in (tables or {}).items()]
+            self._put_tables(c, run_id, texts + list((table_texts or {}).items()))
             self._put_findings(c, run_id, findings)
             if history is not None:
                 self._put_outcomes(c, run_id, probes, history)
@@ -605,10 +619,7 @@ class Store:
             )
             for probe in probes:
                 self._put_probe(c, run_id, probe)
-            c.executemany(
-                "INSERT OR REPLACE INTO tables VALUES (?, ?, ?)",
-                [(run_id, url, text) for url, text in (table_texts or {}).items()],
-            )
+            self._put_tables(c, run_id, (table_texts or {}).items())
             kept = [
                 tuple(r)
                 for r in c.execute(
@@ -699,6 +710,19 @@ class Store:
         )
 
     @staticmethod
+    def _put_tables(c: sqlite3.Connection, run_id: int, texts: Iterable[tuple[str, str]]) -> None:
+        """Table reports (URL, stored JSON), each text kept once in `texts`."""
+        rows = [
+            (url, text, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+            for url, text in texts
+        ]
+        c.executemany("INSERT OR IGNORE INTO texts VALUES (?, ?)", [(h, t) for _, t, h in rows])
+        c.executemany(
+            "INSERT OR REPLACE INTO tables VALUES (?, ?, ?, ?)",
+            [(run_id, url, "", h) for url, _, h in rows],
+        )
+
+    @staticmethod
     def _put_findings(c: sqlite3.Connection, run_id: int, findings: Iterable[Finding]) -> None:
         c.executemany(
             "INSERT INTO findings (run_id, institution, dataset_id, resource_url, code, severity,"
@@ -769,9 +793,9 @@ class Store:
         them. When that run could not inspect the file (its download failed), an older report
         is of older bytes, and the file must be inspected again."""
         row = self._conn.execute(
-            "SELECT data FROM tables WHERE url = ? AND run_id < ? AND run_id >="
-            " COALESCE((SELECT run_id FROM http_cache WHERE url = ?), 0)"
-            " ORDER BY run_id DESC LIMIT 1",
+            f"SELECT {_TABLE_TEXT} FROM tables t WHERE t.url = ? AND t.run_id < ?"
+            " AND t.run_id >= COALESCE((SELECT run_id FROM http_cache WHERE url = ?), 0)"
+            " ORDER BY t.run_id DESC LIMIT 1",
             (url, before_run, url),
         ).fetchone()
         return str(row[0]) if row else None
@@ -937,7 +961,10 @@ class Store:
         if table_details:
             tables: dict[str, dict[str, Any]] = {
                 r["url"]: json.loads(r["data"])
-                for r in c.execute("SELECT url, data FROM tables WHERE run_id = ?", (run_id,))
+                for r in c.execute(
+                    f"SELECT t.url, {_TABLE_TEXT} AS data FROM tables t WHERE t.run_id = ?",
+                    (run_id,),
+                )
             }
         else:  # which resources were read as tables, without the (large) reports
             tables = {
