@@ -42,7 +42,8 @@ def _findings(store: Path, run_id: int) -> list[tuple[Any, ...]]:
 def _datasets(store: Path, run_id: int) -> list[tuple[Any, ...]]:
     return _rows(
         store,
-        "SELECT institution, dataset_id, position, title, n_resources, data FROM datasets"
+        "SELECT institution, dataset_id, position, title, n_resources,"
+        " COALESCE((SELECT text FROM texts WHERE sha256 = text_sha256), data) FROM datasets"
         " WHERE run_id = ? ORDER BY institution, position",
         run_id,
     )

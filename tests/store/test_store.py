@@ -407,8 +407,9 @@ def test_a_sniff_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None:
 
 
 def test_a_table_report_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None:
-    """Each run keeps which resources it read as tables, but a report's text is stored once
-    however many runs and URLs have it; a row of the old layout (text inline) still reads."""
+    """Each run keeps which resources it read as tables, but a report's text (and a dataset
+    record's) is stored once however many runs and URLs have it; rows of the old layout
+    (text inline) still read back."""
     path = tmp_path / "s.sqlite"
     url, other = "http://x/1.csv", "http://x/2.csv"
     with Store.open(path) as store:
@@ -432,6 +433,15 @@ def test_a_table_report_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None
         assert tables[2] == {url: {"rows": 3}, other: {"rows": 4}}
         assert store.cached_table_text(other, runs[2] + 1) == '{"rows": 4}'
         assert store.cached_table_text("http://x/viejo", runs[2] + 1) == '{"v": 0}'
+        # the catalogue record, the same in every run, is one text too; an old row reads
+        assert [d.dataset for d in store.load_run(runs[2]).institutions[0].datasets] == [ds]
+        store._conn.execute(
+            "INSERT INTO datasets (run_id, institution, dataset_id, position, title,"
+            " n_resources, data) VALUES (?, 'MINFIN', 'viejo', 5, 'Viejo', 0, ?)",
+            (runs[0], '{"id": "viejo", "title": "Viejo"}'),
+        )
+        old = store.load_run(runs[0]).institutions[0].datasets
+        assert [d.dataset.id for d in old] == [ds.id, "viejo"]
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM texts").fetchone() == (2,)
+        assert conn.execute("SELECT COUNT(*) FROM texts").fetchone() == (3,)
         assert conn.execute("SELECT COUNT(*) FROM tables").fetchone() == (7,)

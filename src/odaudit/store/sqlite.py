@@ -257,7 +257,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         # rerun of an unchanged portal wrote every sniff again (about 40 % of what it wrote)
         "0009_probe_sniffs",
         """
-        CREATE TABLE sniffs (sha256 TEXT PRIMARY KEY, hex TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE sniffs (sha256 TEXT PRIMARY KEY, hex TEXT NOT NULL);
         ALTER TABLE probes ADD COLUMN sniff_sha256 TEXT;
         """,
     ),
@@ -266,17 +266,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         # very text an earlier run stored (`data` is then empty and `text_sha256` says where)
         "0010_table_texts",
         """
-        CREATE TABLE texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL);
         ALTER TABLE tables ADD COLUMN text_sha256 TEXT;
+        """,
+    ),
+    (
+        # and the catalogue records, which change far less often than runs are made
+        "0011_dataset_texts",
+        """
+        ALTER TABLE datasets ADD COLUMN text_sha256 TEXT;
         """,
     ),
 ]
 
-#: A table report's stored JSON, wherever the row keeps it (inline before migration 0010).
-_TABLE_TEXT = (
-    "CASE WHEN t.text_sha256 IS NULL THEN t.data"
-    " ELSE (SELECT text FROM texts WHERE sha256 = t.text_sha256) END"
-)
+
+def _stored_text(alias: str) -> str:
+    """The SQL for a row's stored JSON wherever it is kept: inline in `data` (rows written
+    before migrations 0010 and 0011), else in `texts` by `text_sha256`."""
+    return (
+        f"CASE WHEN {alias}.text_sha256 IS NULL THEN {alias}.data"
+        f" ELSE (SELECT text FROM texts WHERE sha256 = {alias}.text_sha256) END"
+    )
+
+
+_TABLE_TEXT = _stored_text("t")
+_DATASET_TEXT = _stored_text("d")
 
 
 def _probe_data(text: str, sniff_hex: str | None) -> dict[str, Any]:
@@ -528,7 +542,8 @@ class Store:
             position = self._clear_dataset(c, run_id, code, dataset.id)
             c.execute(
                 "INSERT OR REPLACE INTO datasets (run_id, institution, dataset_id, position,"
-                " title, n_resources, data, inputs, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " title, n_resources, data, inputs, memo, text_sha256)"
+                " VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?)",
                 (
                     run_id,
                     code,
@@ -536,9 +551,9 @@ class Store:
                     position,
                     dataset.title,
                     len(dataset.resources),
-                    dumps(dataset),
                     inputs,
                     dumps(memo) if memo else None,
+                    self._put_text(c, dumps(dataset)),
                 ),
             )
             c.executemany(
@@ -598,8 +613,8 @@ class Store:
             position = self._clear_dataset(c, run_id, code, dataset_id)
             c.execute(
                 "INSERT OR REPLACE INTO datasets (run_id, institution, dataset_id, position,"
-                " title, n_resources, data, inputs, memo) SELECT ?, institution, dataset_id, ?,"
-                " title, n_resources, data, ?, ? FROM datasets"
+                " title, n_resources, data, inputs, memo, text_sha256) SELECT ?, institution,"
+                " dataset_id, ?, title, n_resources, data, ?, ?, text_sha256 FROM datasets"
                 " WHERE run_id = ? AND institution = ? AND dataset_id = ?",
                 (
                     run_id,
@@ -712,15 +727,17 @@ class Store:
     @staticmethod
     def _put_tables(c: sqlite3.Connection, run_id: int, texts: Iterable[tuple[str, str]]) -> None:
         """Table reports (URL, stored JSON), each text kept once in `texts`."""
-        rows = [
-            (url, text, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
-            for url, text in texts
-        ]
-        c.executemany("INSERT OR IGNORE INTO texts VALUES (?, ?)", [(h, t) for _, t, h in rows])
         c.executemany(
             "INSERT OR REPLACE INTO tables VALUES (?, ?, ?, ?)",
-            [(run_id, url, "", h) for url, _, h in rows],
+            [(run_id, url, "", Store._put_text(c, text)) for url, text in texts],
         )
+
+    @staticmethod
+    def _put_text(c: sqlite3.Connection, text: str) -> str:
+        """Keep `text` in `texts` (once per content); returns its key."""
+        sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        c.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (sha, text))
+        return sha
 
     @staticmethod
     def _put_findings(c: sqlite3.Connection, run_id: int, findings: Iterable[Finding]) -> None:
@@ -1019,8 +1036,8 @@ class Store:
                     )
                 )
             for d in c.execute(
-                "SELECT dataset_id, data FROM datasets WHERE run_id = ? AND institution = ?"
-                " ORDER BY position",
+                f"SELECT d.dataset_id, {_DATASET_TEXT} AS data FROM datasets d"
+                " WHERE d.run_id = ? AND d.institution = ? ORDER BY d.position",
                 (run_id, code),
             ):
                 dataset = dataset_from_dict(tree(json.loads(d["data"])))
