@@ -402,7 +402,8 @@ def test_a_sniff_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None:
         )
         assert store.load_probe(runs[0], "http://x/viejo").sniff == b"a,b\n"  # type: ignore[union-attr]
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM sniffs").fetchone() == (2,)
+        sniffs = "SELECT COUNT(*) FROM texts WHERE sha256 IN (SELECT sniff_sha256 FROM probes)"
+        assert conn.execute(sniffs).fetchone() == (2,)
         assert conn.execute("SELECT COUNT(*) FROM probes").fetchone() == (8,)
 
 

@@ -253,11 +253,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        # the bytes a probe keeps as evidence, stored once however many runs saw them: a
-        # rerun of an unchanged portal wrote every sniff again (about 40 % of what it wrote)
+        # evidence stored once however many runs saw it, by the sha256 of its text; first the
+        # bytes a probe keeps (as hex): a rerun of an unchanged portal wrote every sniff again
+        # (about 40 % of what it wrote)
         "0009_probe_sniffs",
         """
-        CREATE TABLE sniffs (sha256 TEXT PRIMARY KEY, hex TEXT NOT NULL);
+        CREATE TABLE texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL);
         ALTER TABLE probes ADD COLUMN sniff_sha256 TEXT;
         """,
     ),
@@ -266,7 +267,6 @@ MIGRATIONS: list[tuple[str, str]] = [
         # very text an earlier run stored (`data` is then empty and `text_sha256` says where)
         "0010_table_texts",
         """
-        CREATE TABLE texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL);
         ALTER TABLE tables ADD COLUMN text_sha256 TEXT;
         """,
     ),
@@ -701,10 +701,8 @@ class Store:
     def _put_probe(self, c: sqlite3.Connection, run_id: int, probe: Probe) -> None:
         data = to_dict(probe)
         kept = probe.sniff[:STORED_SNIFF_BYTES]
-        data["sniff"] = ""  # in `sniffs`, by its sha256 (see `_probe_data`)
-        sha = hashlib.sha256(kept).hexdigest() if kept else None
-        if sha is not None:
-            c.execute("INSERT OR IGNORE INTO sniffs VALUES (?, ?)", (sha, kept.hex()))
+        data["sniff"] = ""  # in `texts`, as hex (see `_probe_data`)
+        sha = self._put_text(c, kept.hex()) if kept else None
         c.execute(
             "INSERT OR REPLACE INTO probes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -922,7 +920,7 @@ class Store:
 
     def load_probe(self, run_id: int, url: str) -> Probe | None:
         row = self._conn.execute(
-            "SELECT p.data, s.hex FROM probes p LEFT JOIN sniffs s ON s.sha256 = p.sniff_sha256"
+            "SELECT p.data, s.text FROM probes p LEFT JOIN texts s ON s.sha256 = p.sniff_sha256"
             " WHERE p.run_id = ? AND p.url = ?",
             (run_id, url),
         ).fetchone()
@@ -965,10 +963,10 @@ class Store:
         text, tree = pool.text, pool.tree
         probes: dict[str, Probe] = (
             {
-                text(r["url"]): probe_from_dict(tree(_probe_data(r["data"], r["hex"])))
+                text(r["url"]): probe_from_dict(tree(_probe_data(r["data"], r["sniff"])))
                 for r in c.execute(
-                    "SELECT p.url, p.data, s.hex FROM probes p"
-                    " LEFT JOIN sniffs s ON s.sha256 = p.sniff_sha256 WHERE p.run_id = ?",
+                    "SELECT p.url, p.data, s.text AS sniff FROM probes p"
+                    " LEFT JOIN texts s ON s.sha256 = p.sniff_sha256 WHERE p.run_id = ?",
                     (run_id,),
                 )
             }
