@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from tests.store.test_store import INST, _dataset, _finding, _probe
+from tests.store.test_store import _dataset, _finding, _new_run, _probe
 
 from odaudit.store import RunManifest, Store
 
@@ -18,8 +18,7 @@ def _codes(store: Store, run_id: int) -> list[tuple[str, str]]:
 
 def test_reuse_copies_findings_and_merges_the_rules_run_again(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.sqlite") as store:
-        first = store.start_run(RunManifest(), {})
-        store.add_institution(first, INST, 0)
+        first = _new_run(store)
         ds = _dataset()
         old = [
             _finding(ds.id, "AV001"),
@@ -41,8 +40,7 @@ def test_reuse_copies_findings_and_merges_the_rules_run_again(tmp_path: Path) ->
         assert store.reusable_run("MINFIN", "otro", "d1", first + 1) is None
         assert store.reusable_run("MINFIN", ds.id, "d1", first) is None  # earlier runs only
 
-        second = store.start_run(RunManifest(), {})
-        store.add_institution(second, INST, 0)
+        second = _new_run(store)
         store.add_dataset(second, "MINFIN", _dataset(2), [], [])  # position 0 is taken
         probe = replace(_probe("http://x/1.csv"), headers={"x-odaudit-cache": "fresh"})
         stored = store.reuse_dataset(
@@ -110,8 +108,7 @@ def test_memo_and_history_are_stored_with_the_dataset(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     url = "http://x/1.csv"
     with Store.open(path) as store:
-        first = store.start_run(RunManifest(), {})
-        store.add_institution(first, INST, 0)
+        first = _new_run(store)
         ds = _dataset()
         memo = {"FR005.newest_data_date": ["2024-01-31T00:00:00+00:00", "fecha", url]}
         store.add_dataset(
@@ -122,8 +119,7 @@ def test_memo_and_history_are_stored_with_the_dataset(tmp_path: Path) -> None:
         assert store.previous_content_hashes([url], first + 1) == {url: "a" * 64}
         assert store.failure_streak(url, before_run=first + 1) == 0
 
-        second = store.start_run(RunManifest(), {})
-        store.add_institution(second, INST, 0)
+        second = _new_run(store)
         more = {**memo, "otra": None}
         store.reuse_dataset(
             second, "MINFIN", ds.id, first, iter([_probe(url)]), [], replaced=frozenset(),

@@ -44,6 +44,13 @@ def _dataset(i: int = 1) -> Dataset:
     )
 
 
+def _new_run(store: Store) -> int:
+    """A run holding the one institution these tests store datasets for."""
+    run_id = store.start_run(RunManifest(), {})
+    store.add_institution(run_id, INST, 0)
+    return run_id
+
+
 def _probe(url: str) -> Probe:
     return Probe(
         url=url,
@@ -114,8 +121,7 @@ def test_run_roundtrip(tmp_path: Path) -> None:
 def test_dataset_rewrite_replaces_findings(tmp_path: Path) -> None:
     """Redoing a dataset (resume) replaces its findings instead of doubling them."""
     with Store.open(tmp_path / "s.sqlite") as store:
-        run_id = store.start_run(RunManifest(), {})
-        store.add_institution(run_id, INST, 0)
+        run_id = _new_run(store)
         ds = _dataset()
         store.add_dataset(run_id, "MINFIN", ds, [], [_finding(ds.id)])
         store.add_dataset(run_id, "MINFIN", ds, [], [_finding(ds.id)])
@@ -125,8 +131,7 @@ def test_dataset_rewrite_replaces_findings(tmp_path: Path) -> None:
 
 def test_reset_institution_forgets_partial_work(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.sqlite") as store:
-        run_id = store.start_run(RunManifest(), {})
-        store.add_institution(run_id, INST, 0)
+        run_id = _new_run(store)
         store.add_dataset(run_id, "MINFIN", _dataset(), [], [_finding("ds-1")])
         assert not store.institution_done(run_id, "MINFIN")
         store.reset_institution(run_id, "MINFIN")
@@ -255,8 +260,7 @@ def test_run_keeps_its_own_scorecard_and_history(tmp_path: Path) -> None:
 
 def _two_datasets(path: Path) -> int:
     with Store.open(path) as store:
-        run_id = store.start_run(RunManifest(), {})
-        store.add_institution(run_id, INST, 0)
+        run_id = _new_run(store)
         for i in (1, 2):
             ds = _dataset(i)
             info = Finding("MD006", Severity.INFO, "Sin tema", "MINFIN", ds.id, fix="Clasifique.")
@@ -336,8 +340,7 @@ def test_per_dataset_lookups_use_an_index(tmp_path: Path, sql: str, index: str) 
 def test_datasets_keep_their_order_when_one_is_stored_again(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     with Store.open(path) as store:
-        run_id = store.start_run(RunManifest(), {})
-        store.add_institution(run_id, INST, 0)
+        run_id = _new_run(store)
         for i in (1, 2, 3):
             store.add_dataset(run_id, "MINFIN", _dataset(i), [], [])
         store.add_dataset(run_id, "MINFIN", _dataset(2), [], [])  # redone after a resume
@@ -377,8 +380,7 @@ def test_a_sniff_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None:
     with Store.open(path) as store:
         runs = []
         for _ in range(3):
-            run_id = store.start_run(RunManifest(), {})
-            store.add_institution(run_id, INST, 0)
+            run_id = _new_run(store)
             changed = _probe(other) if not runs else replace(_probe(other), sniff=b"x,y\n1,2\n")
             store.add_dataset(run_id, "MINFIN", _dataset(), [_probe(url), changed], [])
             runs.append(run_id)
@@ -416,8 +418,7 @@ def test_a_table_report_seen_by_many_runs_is_stored_once(tmp_path: Path) -> None
     with Store.open(path) as store:
         runs = []
         for n in range(3):
-            run_id = store.start_run(RunManifest(), {})
-            store.add_institution(run_id, INST, 0)
+            run_id = _new_run(store)
             texts = {url: '{"rows": 3}', other: '{"rows": 3}' if n < 2 else '{"rows": 4}'}
             both = [Resource(url=url, format="CSV"), Resource(url=other, format="CSV")]
             ds = replace(_dataset(), resources=both)
