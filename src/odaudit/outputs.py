@@ -30,8 +30,9 @@ def _previous(store: Store, run_id: int, compare_with: int | RunView | None) -> 
     other = compare_with if compare_with is not None else store.previous_run_id(run_id)
     if other is None:
         return None
-    # the report compares findings, datasets, coverage and scores: not the earlier probes
-    return store.load_run(other, table_details=False, with_probes=False)
+    # the report compares findings (by place, rule and severity), datasets, coverage and
+    # scores: not the earlier probes, nor the findings' evidence
+    return store.load_run(other, table_details=False, with_probes=False, with_evidence=False)
 
 
 def _edition(store: Store, view: RunView) -> EditionScores | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from tests.report.report_runs import (
@@ -250,3 +251,18 @@ def test_hostile_changes_are_escaped_in_html(hostile: RunView, rules: list[FakeR
     assert all(not k.startswith("on") for _, attrs in page.tags for k in attrs)
     assert re.search(r'href="#&#34;', html) is None  # the gone institution has no link
     assert XSS_SCRIPT not in html
+
+
+def test_the_changes_do_not_read_the_previous_runs_evidence(
+    run: RunView, rules: list[FakeRule]
+) -> None:
+    """The report reads the run it compares with without evidence (`Store.load_run`)."""
+    full = previous_run()
+    assert any(f.evidence for i in full.institutions for f in i.all_findings())
+    bare = previous_run()
+    for inst in bare.institutions:
+        inst.findings = [replace(f, evidence={}) for f in inst.findings]
+        for dv in inst.datasets:
+            dv.findings = [replace(f, evidence={}) for f in dv.findings]
+    assert render_markdown(run, rules, previous=bare) == render_markdown(run, rules, previous=full)
+    assert render_html(run, rules, previous=bare) == render_html(run, rules, previous=full)

@@ -299,17 +299,22 @@ def test_a_run_read_back_shares_its_repeated_strings(tmp_path: Path) -> None:
     assert probe_one.sniff == (b"a,b\n" * 5000)[:STORED_SNIFF_BYTES]
 
 
-def test_a_run_read_for_comparison_leaves_probes_out(tmp_path: Path) -> None:
+def test_a_run_read_for_comparison_leaves_probes_and_evidence_out(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     run_id = _two_datasets(path)
     with Store.open(path, create=False) as store:
         full = store.load_run(run_id)
         light = store.load_run(run_id, with_probes=False)
+        bare = store.load_run(run_id, with_probes=False, with_evidence=False)
+    full_findings = [d.findings for d in full.institutions[0].datasets]
     assert all(not d.probes for d in light.institutions[0].datasets)
-    assert [d.findings for d in light.institutions[0].datasets] == [
-        d.findings for d in full.institutions[0].datasets
-    ]
+    assert [d.findings for d in light.institutions[0].datasets] == full_findings
     assert light.scorecard == full.scorecard
+    assert any(f.evidence for findings in full_findings for f in findings)
+    assert [d.findings for d in bare.institutions[0].datasets] == [
+        [replace(f, evidence={}) for f in findings] for findings in full_findings
+    ]
+    assert bare.scorecard == full.scorecard
 
 
 @pytest.mark.parametrize(

@@ -950,13 +950,16 @@ class Store:
         with_scores: bool = True,
         table_details: bool = True,
         with_probes: bool = True,
+        with_evidence: bool = True,
     ) -> RunView:
         """Everything about one run, as plain data for report, export and compare.
 
         `table_details=False` keeps only which resources were read as tables (an empty report
         each): what scoring and the report need, at a fraction of the memory for a big run.
-        `with_probes=False` leaves every dataset's probes empty, for a run that is only
-        compared with (findings, datasets, coverage and scores)."""
+        `with_probes=False` leaves every dataset's probes empty, and `with_evidence=False`
+        every finding's evidence, for a run that is only compared with: the comparison
+        matches findings by place and rule and shows their severity, never their evidence
+        (decoding it was most of the cost of reading a big run)."""
         manifest = self.load_manifest(run_id)
         c = self._conn
         pool = StringPool()
@@ -987,8 +990,11 @@ class Store:
                 for r in c.execute("SELECT url FROM tables WHERE run_id = ?", (run_id,))
             }
         findings_by_ds: dict[tuple[str, str | None], list[Finding]] = {}
+        evidence = "evidence" if with_evidence else "'{}' AS evidence"
         for r in c.execute(
-            "SELECT * FROM findings WHERE run_id = ? ORDER BY id", (run_id,)
+            "SELECT code, severity, message, institution, dataset_id, resource_url, fix,"
+            f" {evidence} FROM findings WHERE run_id = ? ORDER BY id",
+            (run_id,),
         ).fetchall():
             f = finding_from_dict(
                 {
@@ -998,7 +1004,7 @@ class Store:
                     "institution": text(r["institution"]),
                     "dataset_id": text(r["dataset_id"]),
                     "resource_url": text(r["resource_url"]),
-                    "evidence": tree(json.loads(r["evidence"])),
+                    "evidence": tree(json.loads(r["evidence"])) if with_evidence else {},
                     "fix": text(r["fix"]),
                 }
             )
