@@ -564,23 +564,25 @@ async def audit_async(
     progress.start(len(institutions))
     hosts: list[dict[str, Any]] = []
     try:
-        async with Fetcher(
-            config.crawl, policy, transport=options.transport, retry_probe_timeouts=False
-        ) as fetcher:
-            auditor = _Auditor(
-                store, run_id, fetcher, methodology, now, options, progress, config.crawl
-            )
-            gate = asyncio.Semaphore(options.institution_concurrency)
+        # the crawl's commits never stop the event loop to checkpoint the WAL
+        with store.checkpoints_in_background():
+            async with Fetcher(
+                config.crawl, policy, transport=options.transport, retry_probe_timeouts=False
+            ) as fetcher:
+                auditor = _Auditor(
+                    store, run_id, fetcher, methodology, now, options, progress, config.crawl
+                )
+                gate = asyncio.Semaphore(options.institution_concurrency)
 
-            async def one(inst: Institution) -> None:
-                async with gate:
-                    await auditor.institution(inst)
+                async def one(inst: Institution) -> None:
+                    async with gate:
+                        await auditor.institution(inst)
 
-            try:
-                await asyncio.gather(*(one(i) for i in institutions))
-            finally:
-                auditor.close()
-                hosts = _pace_setters(fetcher.host_states().values())
+                try:
+                    await asyncio.gather(*(one(i) for i in institutions))
+                finally:
+                    auditor.close()
+                    hosts = _pace_setters(fetcher.host_states().values())
     except BaseException:
         store.finish_run(run_id, "interrupted", hosts)
         raise

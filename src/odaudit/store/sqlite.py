@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from odaudit.models import (
     ScoreCard,
     Source,
 )
+from odaudit.store.checkpoints import Checkpointer, checkpoints_in_background
 from odaudit.store.pool import StringPool
 from odaudit.store.serialize import (
     coverage_from_dict,
@@ -360,6 +361,13 @@ class Store:
                     if statement.strip():
                         c.execute(statement)
                 c.execute("INSERT INTO migrations VALUES (?, ?)", (name, _utcnow()))
+
+    def checkpoints_in_background(
+        self, *, interval: float = 0.5
+    ) -> AbstractContextManager[Checkpointer]:
+        """A context in which a thread, not the writer, checkpoints the WAL (a run's
+        per-dataset commits then never stop the event loop for the copy and its fsync)."""
+        return checkpoints_in_background(self._conn, self.path, interval=interval)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
