@@ -39,7 +39,7 @@ class Checkpointer(threading.Thread):
 
     def run(self) -> None:
         try:
-            conn = sqlite3.connect(str(self.path), check_same_thread=True)
+            conn = sqlite3.connect(str(self.path))
         except sqlite3.Error as exc:
             log.warning("no background checkpoints for %s: %s", self.path, exc)
             return

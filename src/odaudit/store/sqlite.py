@@ -998,10 +998,10 @@ class Store:
                 for r in c.execute("SELECT url FROM tables WHERE run_id = ?", (run_id,))
             }
         findings_by_ds: dict[tuple[str, str | None], list[Finding]] = {}
-        evidence = "evidence" if with_evidence else "'{}' AS evidence"
+        evidence = ", evidence" if with_evidence else ""
         for r in c.execute(
-            "SELECT code, severity, message, institution, dataset_id, resource_url, fix,"
-            f" {evidence} FROM findings WHERE run_id = ? ORDER BY id",
+            "SELECT code, severity, message, institution, dataset_id, resource_url, fix"
+            f"{evidence} FROM findings WHERE run_id = ? ORDER BY id",
             (run_id,),
         ).fetchall():
             f = finding_from_dict(
