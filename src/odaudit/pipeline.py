@@ -126,8 +126,12 @@ class _Auditor:
         options: AuditOptions,
         progress: Progress,
         crawl: CrawlSettings,
+        *,
+        resumed: bool = False,
     ) -> None:
         self.store = store
+        self.resumed = resumed  # continuing an interrupted run: keep the datasets it stored
+        self.kept = 0  # datasets a resume kept as stored
         self.crawl = crawl
         self.run_id = run_id
         self.fetcher = fetcher
@@ -179,7 +183,7 @@ class _Auditor:
 
         if self.store.institution_done(self.run_id, inst.code):
             return
-        self.store.reset_institution(self.run_id, inst.code)
+        self.store.reset_institution(self.run_id, inst.code, keep_datasets=self.resumed)
         self.progress.institution_started(inst.code, inst.name)
         datasets: list[Dataset] = []
         source_findings: list[Finding] = []
@@ -189,6 +193,8 @@ class _Auditor:
             self.progress.source_done(inst.code, source.url, result.status, result.error)
             if error is not None:
                 source_findings.extend(run_source_checks(inst, source, error, self.methodology))
+        if self.resumed:
+            self.store.drop_datasets_except(self.run_id, inst.code, (d.id for d in datasets))
         findings, coverage = run_institution_checks(inst, datasets, self.methodology)
         self.store.add_institution_findings(
             self.run_id, inst.code, source_findings + findings, coverage
@@ -236,6 +242,12 @@ class _Auditor:
         from odaudit.checks import run_dataset_checks
 
         try:
+            if self.resumed:
+                kept = self.store.kept_dataset(self.run_id, inst.code, dataset)
+                if kept is not None:  # stored whole before the interruption
+                    self.kept += 1
+                    self.progress.dataset_done(inst.code, len(dataset.resources), kept)
+                    return
             urls = list(dict.fromkeys(r.url for r in dataset.resources if r.url))
             # robots.txt before the probes: its Crawl-delay paces them (and AV008 reads it)
             robots = {u: await self._robots.verdict(u, self.crawl.user_agent) for u in urls}
@@ -570,7 +582,15 @@ async def audit_async(
                 config.crawl, policy, transport=options.transport, retry_probe_timeouts=False
             ) as fetcher:
                 auditor = _Auditor(
-                    store, run_id, fetcher, methodology, now, options, progress, config.crawl
+                    store,
+                    run_id,
+                    fetcher,
+                    methodology,
+                    now,
+                    options,
+                    progress,
+                    config.crawl,
+                    resumed=resumed,
                 )
                 gate = asyncio.Semaphore(options.institution_concurrency)
 
@@ -583,6 +603,10 @@ async def audit_async(
                 finally:
                     auditor.close()
                     hosts = _pace_setters(fetcher.host_states().values())
+                    if resumed:
+                        log.info(
+                            "resume kept %d datasets stored before the interruption", auditor.kept
+                        )
     except BaseException:
         store.finish_run(run_id, "interrupted", hosts)
         raise

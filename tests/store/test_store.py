@@ -141,6 +141,28 @@ def test_reset_institution_forgets_partial_work(tmp_path: Path) -> None:
         assert store.institution_done(run_id, "MINFIN")
 
 
+def test_a_resume_keeps_whole_datasets_and_vouches_only_for_the_same_record(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path / "s.sqlite") as store:
+        run_id = _new_run(store)
+        for i in (1, 2):
+            store.add_dataset(run_id, "MINFIN", _dataset(i), [], [_finding(f"ds-{i}")])
+        store.add_institution_findings(run_id, "MINFIN", [_finding(None, "CO001")], [])
+        store.reset_institution(run_id, "MINFIN", keep_datasets=True)
+        assert store.count("datasets", run_id) == 2
+        assert store.count("findings", run_id) == 2  # the institution's own finding is redone
+        assert store.kept_dataset(run_id, "MINFIN", _dataset(1)) == 1
+        changed = replace(_dataset(1), title="Ejecución presupuestaria 2027")
+        assert store.kept_dataset(run_id, "MINFIN", changed) is None
+        assert store.kept_dataset(run_id, "MINFIN", _dataset(3)) is None
+        assert store.drop_datasets_except(run_id, "MINFIN", ["ds-1"]) == 1
+        assert store.count("datasets", run_id) == 1
+        assert store.count("findings", run_id) == 1
+        left = store._conn.execute("SELECT DISTINCT dataset_id FROM dataset_resources")
+        assert [r[0] for r in left] == ["ds-1"]
+
+
 def test_scores_saved_as_card_and_tidy_rows(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     card = ScoreCard(

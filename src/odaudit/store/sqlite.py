@@ -494,13 +494,69 @@ class Store:
         ).fetchone()
         return bool(row and row[0])
 
-    def reset_institution(self, run_id: int, code: str) -> None:
-        """Forget what an unfinished institution had stored, so a resume redoes it cleanly."""
+    def reset_institution(self, run_id: int, code: str, *, keep_datasets: bool = False) -> None:
+        """Forget what an unfinished institution had stored, so a resume redoes it cleanly.
+
+        With `keep_datasets` the datasets it stored stay (each was one transaction, so each
+        is whole): a resume checks only those `kept_dataset` does not vouch for. Its sources,
+        coverage and institution-level findings are always redone."""
         with self._tx() as c:
-            for table in ("sources", "datasets", "dataset_resources", "findings", "coverage"):
+            if keep_datasets:
+                c.execute(
+                    "DELETE FROM findings WHERE run_id = ? AND institution = ?"
+                    " AND dataset_id IS NULL",
+                    (run_id, code),
+                )
+                tables: tuple[str, ...] = ("sources", "coverage")
+            else:
+                tables = ("sources", "datasets", "dataset_resources", "findings", "coverage")
+            for table in tables:
                 c.execute(
                     f"DELETE FROM {table} WHERE run_id = ? AND institution = ?", (run_id, code)
                 )
+
+    def kept_dataset(self, run_id: int, code: str, dataset: Dataset) -> int | None:
+        """How many findings run `run_id` stored for `dataset`, if it stored this very
+        catalogue record; None if it stored none, or another record (the portal changed it
+        since), which must then be checked again."""
+        text = dumps(dataset)
+        sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        row = self._conn.execute(
+            "SELECT text_sha256 FROM datasets WHERE run_id = ? AND institution = ?"
+            " AND dataset_id = ?",
+            (run_id, code, dataset.id),
+        ).fetchone()
+        if row is None or row[0] != sha:
+            return None
+        (count,) = self._conn.execute(
+            "SELECT COUNT(*) FROM findings WHERE run_id = ? AND institution = ? AND dataset_id = ?",
+            (run_id, code, dataset.id),
+        ).fetchone()
+        return int(count)
+
+    def drop_datasets_except(self, run_id: int, code: str, keep: Iterable[str]) -> int:
+        """Delete the institution's datasets in this run whose ids are not in `keep`: the
+        portal of a resumed run no longer lists them (or cannot list them: its source fails
+        now), so an uninterrupted run would not hold them either. Returns how many."""
+        wanted = set(keep)
+        stored = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT dataset_id FROM datasets WHERE run_id = ? AND institution = ?",
+                (run_id, code),
+            )
+        ]
+        gone = [d for d in stored if d not in wanted]
+        if gone:
+            with self._tx() as c:
+                for dataset_id in gone:
+                    self._clear_dataset(c, run_id, code, dataset_id)
+                    c.execute(
+                        "DELETE FROM datasets WHERE run_id = ? AND institution = ?"
+                        " AND dataset_id = ?",
+                        (run_id, code, dataset_id),
+                    )
+        return len(gone)
 
     def add_source_result(
         self, run_id: int, code: str, position: int, source: Source, result: SourceResult
