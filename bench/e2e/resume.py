@@ -1,0 +1,175 @@
+"""Resume benchmark: a run killed with SIGKILL half-way, then `odaudit run --resume`.
+
+Against simportal.py (3,000 datasets x 3 resources by default, 20 ms per request), audits
+the portal once uninterrupted, then again into a new store, kills that run (SIGKILL: no
+clean-up runs) once half its datasets are stored, and resumes it. Prints what the resume
+cost next to what the uninterrupted run cost, and whether the scores are the same.
+
+Target: the resume asks for no more than what was not stored (the uninterrupted run's
+requests in proportion to the datasets left, plus the catalogue and 5 % for the datasets in
+flight at the kill), and ends with the uninterrupted run's scores.
+
+usage: python bench/e2e/resume.py [--datasets 3000] [--kill-at 0.5] [--no-hangs]
+needs: pip install aiohttp
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from run import free_port, write_config  # noqa: E402
+from simportal import KINDS  # noqa: E402
+
+NOW = "2026-12-03"
+
+
+def _stored(store: Path) -> int:
+    try:
+        with sqlite3.connect(store, timeout=1) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM datasets").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _scores(store: Path) -> list[tuple[str, float]]:
+    """The latest scorecard's rows (level, institution, dataset, dimension), sorted."""
+    with sqlite3.connect(store) as conn:
+        (sid,) = conn.execute("SELECT MAX(id) FROM scorecards").fetchone()
+        return sorted(
+            (f"{r[0]}/{r[1]}/{r[2]}/{r[3]}", round(r[4] or 0.0, 6))
+            for r in conn.execute(
+                "SELECT level, institution, dataset_id, dimension, value FROM scores"
+                " WHERE scorecard_id = ?",
+                (sid,),
+            )
+        )
+
+
+def _command(config: Path, store: Path, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "odaudit",
+        "run",
+        "--institutions",
+        str(config),
+        "--store",
+        str(store),
+        "--out",
+        str(out),
+        "--log-format",
+        "json",
+        "--now",
+        NOW,
+    ]
+
+
+def _get(port: int, path: str) -> dict[str, int]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as answer:
+        return dict(json.load(answer)) if path == "/__stats" else {}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--datasets", type=int, default=3000)
+    ap.add_argument("--resources", type=int, default=3)
+    ap.add_argument("--latency", type=float, default=0.02)
+    ap.add_argument("--timeout", type=float, default=2.0)
+    ap.add_argument("--lanes", type=int, default=8)
+    ap.add_argument("--kill-at", type=float, default=0.5, help="share of datasets stored")
+    ap.add_argument("--no-hangs", action="store_true", help="no hanging resources in the mix")
+    a = ap.parse_args()
+    if a.no_hangs:
+        KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(HERE / "simportal.py"),
+            "--port",
+            str(port),
+            "--datasets",
+            str(a.datasets),
+            "--resources",
+            str(a.resources),
+            "--latency",
+            str(a.latency),
+            "--hang",
+            "60",
+            *(["--no-hangs"] if a.no_hangs else []),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()
+        for _ in range(100):
+            try:
+                _get(port, "/__stats")
+                break
+            except OSError:
+                time.sleep(0.1)
+        work = Path(tempfile.mkdtemp(prefix="odaudit-resume-"))
+        config = write_config(work / "institutions.yaml", port, a, 0)
+
+        reference = work / "reference.sqlite"
+        t0 = time.perf_counter()
+        subprocess.run(_command(config, reference, work / "ref"), capture_output=True, check=False)
+        whole = time.perf_counter() - t0
+        whole_requests = _get(port, "/__stats")["requests"]
+        _get(port, "/__reset")
+
+        store = work / "store.sqlite"
+        command = _command(config, store, work / "out")
+        t0 = time.perf_counter()
+        victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while _stored(store) < a.kill_at * a.datasets and victim.poll() is None:
+            time.sleep(0.05)
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait()
+        cut = time.perf_counter() - t0
+        stored = _stored(store)
+        cut_requests = _get(port, "/__stats")["requests"]
+        _get(port, "/__reset")
+
+        t0 = time.perf_counter()
+        resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True)
+        resume = time.perf_counter() - t0
+        resume_requests = _get(port, "/__stats")["requests"]
+        if resumed.returncode not in (0, 1):
+            sys.exit(f"resume failed ({resumed.returncode}):\n{resumed.stderr[-3000:]}")
+    finally:
+        server.terminate()
+    left = 1 - stored / a.datasets
+    allowed = whole_requests * left * 1.05 + a.datasets / 1000 + 1
+    same = _scores(store) == _scores(reference)
+    print(
+        f"workload: {a.datasets} datasets x {a.resources} resources, latency "
+        f"{a.latency * 1000:.0f} ms, per-host limit {a.lanes}"
+        f"{', no hangs' if a.no_hangs else ', 1 hang per 100 resources'}"
+    )
+    print(f"uninterrupted run:  {whole:7.1f} s   requests {whole_requests}")
+    print(f"killed (SIGKILL):   {cut:7.1f} s   requests {cut_requests}   datasets stored {stored}")
+    print(
+        f"resume:             {resume:7.1f} s   requests {resume_requests}   "
+        f"(target <= {allowed:.0f}: {'met' if resume_requests <= allowed else 'NOT MET'})"
+    )
+    print(f"scores equal to the uninterrupted run's: {'yes' if same else 'NO'}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
