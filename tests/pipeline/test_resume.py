@@ -13,9 +13,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from tests.pipeline.slowportal import SlowPortal
 
 from odaudit.config import default_rules_path, load_config
+from odaudit.demo import DemoServer, write_demo_config
 from odaudit.pipeline import AuditOptions, audit
 from odaudit.store import Store
 
@@ -163,3 +165,32 @@ def test_resume_checks_again_what_changed_and_drops_what_vanished(tmp_path: Path
         assert st.count("datasets", first.run_id) == 12
         assert st.count("findings", first.run_id) == ref.count("findings", 1)
     assert "ds-999" not in _stored_ids(store)
+
+
+def test_a_resume_keeps_the_datasets_of_every_kind_of_source(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The demo's CKAN, DCAT and HTML sources: every stored dataset is recognised as the
+    record the portal lists, so none is fetched or checked again (a record that some stage
+    changed after discovery would never match, and a resume would redo everything)."""
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    store = tmp_path / "store.sqlite"
+    with DemoServer() as server:
+        path = write_demo_config(server.base_url, tmp_path / "institutions.yaml")
+        config, methodology = load_config(path, default_rules_path())
+        first = audit(config, methodology, store, AuditOptions(now=now))
+        with Store.open(store, create=False) as st:
+            st.finish_run(first.run_id, "interrupted")
+            st._conn.execute("UPDATE institutions SET done = 0")
+            stored = st.count("datasets", first.run_id)
+            probes = st._conn.execute("SELECT * FROM probes ORDER BY url").fetchall()
+        caplog.set_level("INFO", logger="odaudit.pipeline")
+        resumed = audit(config, methodology, store, AuditOptions(now=now, resume=True))
+    assert {s.type for i in config.institutions for s in i.sources} >= {"ckan", "dcat", "html"}
+    with Store.open(store, create=False) as st:
+        # not probed again: a probe redone, even revalidated by a 304, is stored anew
+        assert st._conn.execute("SELECT * FROM probes ORDER BY url").fetchall() == probes
+        assert st.count("datasets", first.run_id) == stored
+    assert f"resume kept {stored} datasets" in caplog.text
+    assert resumed.scorecard.national_score == first.scorecard.national_score
+    assert resumed.scorecard.institutions == first.scorecard.institutions
