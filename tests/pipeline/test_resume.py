@@ -56,7 +56,14 @@ def _files_of(dataset_ids: set[str]) -> set[str]:
     return {f"/files/{int(d[3:])}-{i}.csv" for d in dataset_ids for i in range(2)}
 
 
-def test_kill_then_resume_equals_uninterrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "how",
+    [
+        pytest.param(signal.SIGKILL, id="kill-9"),  # power loss: no clean-up code runs
+        pytest.param(signal.SIGINT, id="ctrl-c"),  # the run stops itself and says how to go on
+    ],
+)
+def test_kill_then_resume_equals_uninterrupted(tmp_path: Path, how: signal.Signals) -> None:
     with SlowPortal(datasets=40, delay=0.05) as portal:
         config = tmp_path / "institutions.yaml"
         config.write_text(portal.config(), encoding="utf-8")
@@ -74,8 +81,13 @@ def test_kill_then_resume_equals_uninterrupted(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while _datasets_stored(store) < 5 and time.monotonic() < deadline:
             time.sleep(0.05)
-        os.kill(victim.pid, signal.SIGKILL)  # power loss: no clean-up code runs
-        victim.wait(10)
+        os.kill(victim.pid, how)
+        _, said = victim.communicate(timeout=30)
+        if how == signal.SIGINT:
+            assert victim.returncode == 130, said
+            assert "--resume" in said
+            with Store.open(store, create=False) as st:
+                assert [m.status for m in st.list_runs()] == ["interrupted"]
         partial = _datasets_stored(store)
         assert 5 <= partial < 40, partial  # it really was cut mid-way
         kept = _stored_ids(store)
