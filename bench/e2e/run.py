@@ -71,25 +71,31 @@ institutions:
     return path
 
 
+def odaudit_run(config: Path, store: Path, out: Path, *more: str) -> list[str]:
+    """The `odaudit run` command line of a benchmark (JSON log lines, no progress bar)."""
+    return [
+        sys.executable,
+        "-m",
+        "odaudit",
+        "run",
+        "--institutions",
+        str(config),
+        "--out",
+        str(out),
+        "--store",
+        str(store),
+        "--log-format",
+        "json",
+        *more,
+    ]
+
+
 def run_odaudit(config: Path, out: Path, port: int) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one `odaudit run` in a child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odaudit",
-            "run",
-            "--institutions",
-            str(config),
-            "--out",
-            str(out),
-            "--store",
-            str(out.parent / "bench.sqlite"),
-            "--log-format",
-            "json",
-        ],
+        odaudit_run(config, out.parent / "bench.sqlite", out),
         capture_output=True,
         text=True,
         check=False,
@@ -101,15 +107,20 @@ def run_odaudit(config: Path, out: Path, port: int) -> tuple[float, float]:
     return wall, max(peak, before) / 1024
 
 
-def main() -> None:
+def workload_arguments(datasets: int) -> argparse.ArgumentParser:
+    """The simulated portal's options, shared with resume.py."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--datasets", type=int, default=10000)
+    ap.add_argument("--datasets", type=int, default=datasets)
     ap.add_argument("--resources", type=int, default=3)
     ap.add_argument("--latency", type=float, default=0.02)
     ap.add_argument("--timeout", type=float, default=2.0)
     ap.add_argument("--lanes", type=int, default=8)
     ap.add_argument("--no-hangs", action="store_true", help="no hanging resources in the mix")
-    a = ap.parse_args()
+    return ap
+
+
+def start_portal(a: argparse.Namespace) -> tuple[subprocess.Popen[str], int]:
+    """simportal.py in a child process, answering; returns it and its port."""
     if a.no_hangs:
         KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
     port = free_port()
@@ -132,15 +143,21 @@ def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert server.stdout is not None
+    server.stdout.readline()
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/__stats", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, port
+
+
+def main() -> None:
+    a = workload_arguments(10000).parse_args()
+    server, port = start_portal(a)
     try:
-        assert server.stdout is not None
-        server.stdout.readline()
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/__stats", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
         work = Path(tempfile.mkdtemp(prefix="odaudit-bench-"))
         config = write_config(work / "institutions.yaml", port, a, 0)
         n_res = a.datasets * a.resources

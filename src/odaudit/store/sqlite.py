@@ -303,6 +303,11 @@ def _probe_data(text: str, sniff_hex: str | None) -> dict[str, Any]:
     return data
 
 
+def _text_key(text: str) -> str:
+    """The key of a text kept once per content in `texts`."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class StoreError(Exception):
     """The file is not an odaudit store, or the run asked for does not exist."""
 
@@ -519,14 +524,12 @@ class Store:
         """How many findings run `run_id` stored for `dataset`, if it stored this very
         catalogue record; None if it stored none, or another record (the portal changed it
         since), which must then be checked again."""
-        text = dumps(dataset)
-        sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         row = self._conn.execute(
             "SELECT text_sha256 FROM datasets WHERE run_id = ? AND institution = ?"
             " AND dataset_id = ?",
             (run_id, code, dataset.id),
         ).fetchone()
-        if row is None or row[0] != sha:
+        if row is None or row[0] != _text_key(dumps(dataset)):
             return None
         (count,) = self._conn.execute(
             "SELECT COUNT(*) FROM findings WHERE run_id = ? AND institution = ? AND dataset_id = ?",
@@ -549,12 +552,11 @@ class Store:
         gone = [d for d in stored if d not in wanted]
         if gone:
             with self._tx() as c:
-                for dataset_id in gone:
-                    self._clear_dataset(c, run_id, code, dataset_id)
-                    c.execute(
-                        "DELETE FROM datasets WHERE run_id = ? AND institution = ?"
+                for table in ("dataset_resources", "findings", "datasets"):
+                    c.executemany(
+                        f"DELETE FROM {table} WHERE run_id = ? AND institution = ?"
                         " AND dataset_id = ?",
-                        (run_id, code, dataset_id),
+                        [(run_id, code, dataset_id) for dataset_id in gone],
                     )
         return len(gone)
 
@@ -797,7 +799,7 @@ class Store:
     @staticmethod
     def _put_text(c: sqlite3.Connection, text: str) -> str:
         """Keep `text` in `texts` (once per content); returns its key."""
-        sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        sha = _text_key(text)
         c.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (sha, text))
         return sha
 
