@@ -76,6 +76,8 @@ class AuditResult:
     store_path: Path
     scorecard: ScoreCard
     resumed: bool = False
+    #: datasets a resume kept as the interrupted run had stored them (not fetched again)
+    kept_datasets: int = 0
     #: The finished run as scoring read it, with its manifest and scorecard: what the report
     #: needs, so `odaudit run` does not read a national run back from the store twice.
     view: RunView | None = field(default=None, repr=False, compare=False)
@@ -575,6 +577,7 @@ async def audit_async(
     policy = AddressPolicy([*config.allow_origins, *options.extra_allow_origins])
     progress.start(len(institutions))
     hosts: list[dict[str, Any]] = []
+    kept = 0
     try:
         # the crawl's commits never stop the event loop to checkpoint the WAL
         with store.checkpoints_in_background():
@@ -603,10 +606,9 @@ async def audit_async(
                 finally:
                     auditor.close()
                     hosts = _pace_setters(fetcher.host_states().values())
+                    kept = auditor.kept
                     if resumed:
-                        log.info(
-                            "resume kept %d datasets stored before the interruption", auditor.kept
-                        )
+                        log.info("resume kept %d datasets stored before the interruption", kept)
     except BaseException:
         store.finish_run(run_id, "interrupted", hosts)
         raise
@@ -618,7 +620,12 @@ async def audit_async(
     view.manifest = store.finish_run(run_id, "complete", hosts)
     view.scorecard = card
     return AuditResult(
-        run_id=run_id, store_path=store.path, scorecard=card, resumed=resumed, view=view
+        run_id=run_id,
+        store_path=store.path,
+        scorecard=card,
+        resumed=resumed,
+        kept_datasets=kept,
+        view=view,
     )
 
 

@@ -107,7 +107,7 @@ def test_kill_then_resume_equals_uninterrupted(tmp_path: Path, how: signal.Signa
         )
         _, err = resumed.communicate(timeout=120)
         assert resumed.returncode == 0, err
-        assert "(resumed)" in err
+        assert f"run 1 (resumed, {len(kept)} datasets kept as stored)" in err
         # the datasets stored before the kill were not fetched again; all the others were
         every = {f"ds-{d:03d}" for d in range(40)}
         assert _files_asked(portal, asked_before) == _files_of(every - kept)
@@ -204,5 +204,6 @@ def test_a_resume_keeps_the_datasets_of_every_kind_of_source(
         assert st._conn.execute("SELECT * FROM probes ORDER BY url").fetchall() == probes
         assert st.count("datasets", first.run_id) == stored
     assert f"resume kept {stored} datasets" in caplog.text
+    assert resumed.kept_datasets == stored
     assert resumed.scorecard.national_score == first.scorecard.national_score
     assert resumed.scorecard.institutions == first.scorecard.institutions

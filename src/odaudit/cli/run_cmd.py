@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -21,6 +21,9 @@ from odaudit.cli.common import (
     threshold_breaches,
 )
 from odaudit.models import ExitCode, Severity
+
+if TYPE_CHECKING:
+    from odaudit.pipeline import AuditResult
 
 INSTITUTIONS = typer.Option(
     Path("institutions.yaml"), "--institutions", "-i", help="Institutions file.", show_default=True
@@ -125,7 +128,7 @@ def execute(
     if show_ranking:
         out.print(ranking_table(result.scorecard))
     err.print(
-        f"run {result.run_id}{' (resumed)' if result.resumed else ''} stored in {store_path}; "
+        f"run {result.run_id}{_resumed(result)} stored in {store_path}; "
         f"wrote {', '.join(str(p) for p in written)}",
         highlight=False,
     )
@@ -195,3 +198,10 @@ def register(app: typer.Typer) -> None:
             refresh=refresh,
         )
         raise typer.Exit(code)
+
+
+def _resumed(result: AuditResult) -> str:
+    """What a resume kept, for the closing line: " (resumed, 1,503 datasets kept)"."""
+    if not result.resumed:
+        return ""
+    return f" (resumed, {result.kept_datasets:,} datasets kept as stored)"
