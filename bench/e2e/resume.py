@@ -61,9 +61,18 @@ def _command(config: Path, store: Path, out: Path) -> list[str]:
     return odaudit_run(config, store, out, "--now", NOW)
 
 
-def _get(port: int, path: str) -> dict[str, int]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as answer:
-        return dict(json.load(answer)) if path == "/__stats" else {}
+def _requests_since_reset(port: int) -> int:
+    """Requests the portal answered since the last call, which starts the count again."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__stats") as answer:
+        requests = int(json.load(answer)["requests"])
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/__reset").close()
+    return requests
+
+
+def _run(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):  # 1: the run's own --fail-under/--fail-on verdict
+        sys.exit(f"odaudit failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
 
 def main() -> None:
@@ -77,10 +86,9 @@ def main() -> None:
 
         reference = work / "reference.sqlite"
         t0 = time.perf_counter()
-        subprocess.run(_command(config, reference, work / "ref"), capture_output=True, check=False)
+        _run(_command(config, reference, work / "ref"))
         whole = time.perf_counter() - t0
-        whole_requests = _get(port, "/__stats")["requests"]
-        _get(port, "/__reset")
+        whole_requests = _requests_since_reset(port)
 
         store = work / "store.sqlite"
         command = _command(config, store, work / "out")
@@ -92,15 +100,12 @@ def main() -> None:
         victim.wait()
         cut = time.perf_counter() - t0
         stored = _stored(store)
-        cut_requests = _get(port, "/__stats")["requests"]
-        _get(port, "/__reset")
+        cut_requests = _requests_since_reset(port)
 
         t0 = time.perf_counter()
-        resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True)
+        _run([*command, "--resume"])
         resume = time.perf_counter() - t0
-        resume_requests = _get(port, "/__stats")["requests"]
-        if resumed.returncode not in (0, 1):
-            sys.exit(f"resume failed ({resumed.returncode}):\n{resumed.stderr[-3000:]}")
+        resume_requests = _requests_since_reset(port)
     finally:
         server.terminate()
     allowed = (

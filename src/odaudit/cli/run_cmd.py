@@ -201,7 +201,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _resumed(result: AuditResult) -> str:
-    """What a resume kept, for the closing line: " (resumed, 1,503 datasets kept)"."""
+    """What a resume kept, for the closing line: " (resumed, 1,503 datasets kept as stored)"."""
     if not result.resumed:
         return ""
     return f" (resumed, {result.kept_datasets:,} datasets kept as stored)"
