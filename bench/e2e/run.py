@@ -119,8 +119,11 @@ def workload_arguments(datasets: int) -> argparse.ArgumentParser:
     return ap
 
 
-def start_portal(a: argparse.Namespace) -> tuple[subprocess.Popen[str], int]:
-    """simportal.py in a child process, answering; returns it and its port."""
+def start_portal(
+    a: argparse.Namespace, host: str = "127.0.0.1"
+) -> tuple[subprocess.Popen[str], int]:
+    """simportal.py in a child process, answering, its file URLs on `host`; returns it and
+    its port."""
     if a.no_hangs:
         KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
     port = free_port()
@@ -139,6 +142,8 @@ def start_portal(a: argparse.Namespace) -> tuple[subprocess.Popen[str], int]:
             "--hang",
             "60",
             *(["--no-hangs"] if a.no_hangs else []),
+            "--host",
+            host,
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -8,6 +8,7 @@ with a fixed latency per request and an error mix per block of 100 resources:
 Last-Modified → 304), so an unchanged rerun can be measured.
 
 usage: python simportal.py --port 8790 --datasets 10000 --resources 3 --latency 0.05
+       [--host localhost]  (the files' host name: a second host for the per-host limits)
 """
 
 from __future__ import annotations
@@ -71,15 +72,17 @@ def main() -> None:
     ap.add_argument("--latency", type=float, default=0.05)
     ap.add_argument("--hang", type=float, default=30.0)
     ap.add_argument("--no-hangs", action="store_true", help="serve the hang slots as ok files")
+    ap.add_argument("--host", default="127.0.0.1", help="the host name the file URLs use")
     a = ap.parse_args()
     if a.no_hangs:
         KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
-    base = f"http://127.0.0.1:{a.port}"
+    base = f"http://{a.host}:{a.port}"
     blobs = [
         json.dumps(make_dataset(i, a.resources, base), ensure_ascii=False).encode()
         for i in range(a.datasets)
     ]
-    stats: dict = {"requests": 0, "not_modified": 0, "t0": time.monotonic()}
+    # "last_file": when the last file request arrived (time.time()), to time one portal of many
+    stats: dict = {"requests": 0, "not_modified": 0, "t0": time.monotonic(), "last_file": 0.0}
 
     async def action(request: web.Request) -> web.Response:
         stats["requests"] += 1
@@ -98,6 +101,7 @@ def main() -> None:
 
     async def files(request: web.Request) -> web.StreamResponse:
         stats["requests"] += 1
+        stats["last_file"] = time.time()
         i = int(request.match_info["i"])
         kind = kind_of(i)
         await asyncio.sleep(a.latency)
@@ -124,7 +128,7 @@ def main() -> None:
         return web.json_response({**stats, "elapsed_s": time.monotonic() - stats["t0"]})
 
     async def reset(request: web.Request) -> web.Response:
-        stats.update({"requests": 0, "not_modified": 0, "t0": time.monotonic()})
+        stats.update({"requests": 0, "not_modified": 0, "t0": time.monotonic(), "last_file": 0.0})
         return web.json_response({"ok": True})
 
     app = web.Application()

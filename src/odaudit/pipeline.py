@@ -61,7 +61,8 @@ class AuditOptions:
     resume: bool = False  # continue the latest unfinished run with the same configuration
     refresh: bool = False  # ignore stored probes: no conditional requests, no reuse
     command: str = ""  # the command line, for the manifest
-    institution_concurrency: int = 4
+    institution_concurrency: int = 4  # institutions reading their catalogues at once
+    #: datasets in flight per institution: a portal whose servers hang holds only its own
     dataset_concurrency: int = 16
     transport: httpx.AsyncBaseTransport | None = None  # tests inject one
     extra_allow_origins: Sequence[str] = field(default_factory=tuple)
@@ -81,6 +82,17 @@ class AuditResult:
     #: The finished run as scoring read it, with its manifest and scorecard: what the report
     #: needs, so `odaudit run` does not read a national run back from the store twice.
     view: RunView | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class _Slots:
+    """One institution's share of the run's work in flight. Each institution has its own,
+    so a portal whose files hang or drip holds up only its own datasets and downloads;
+    with shared slots its slow datasets pile up in every slot and the fast portals beside
+    it wait in line (the per-host limits alone do not prevent that)."""
+
+    datasets: asyncio.Semaphore
+    downloads: asyncio.Semaphore
 
 
 class _PortalFailure(Exception):
@@ -142,8 +154,6 @@ class _Auditor:
         self.options = options
         self.progress = progress
         self._probes: dict[str, asyncio.Task[Probe]] = {}
-        self._datasets_in_flight = asyncio.Semaphore(options.dataset_concurrency)
-        self._downloads = asyncio.Semaphore(4)
         self._inspections = asyncio.Semaphore(max(1, (os.cpu_count() or 2) - 1))
         self._tables: dict[str, asyncio.Task[Any]] = {}
         self._workdir = Path(tempfile.mkdtemp(prefix="odaudit-"))
@@ -189,8 +199,12 @@ class _Auditor:
         self.progress.institution_started(inst.code, inst.name)
         datasets: list[Dataset] = []
         source_findings: list[Finding] = []
+        slots = _Slots(
+            datasets=asyncio.Semaphore(self.options.dataset_concurrency),
+            downloads=asyncio.Semaphore(_DOWNLOADS_PER_INSTITUTION),
+        )
         for position, source in enumerate(inst.sources):
-            result, error = await self.source(inst, source, datasets)
+            result, error = await self.source(inst, source, datasets, slots)
             self.store.add_source_result(self.run_id, inst.code, position, source, result)
             self.progress.source_done(inst.code, source.url, result.status, result.error)
             if error is not None:
@@ -204,7 +218,7 @@ class _Auditor:
         self.progress.institution_done(inst.code)
 
     async def source(
-        self, inst: Institution, source: Source, datasets: list[Dataset]
+        self, inst: Institution, source: Source, datasets: list[Dataset], slots: _Slots
     ) -> tuple[SourceResult, Any]:
         from odaudit.portals import DiscoveryReport, PortalError, get_adapter
 
@@ -220,8 +234,8 @@ class _Auditor:
                 datasets.append(_light(dataset))
                 result.datasets += 1
                 result.resources += len(dataset.resources)
-                await self._datasets_in_flight.acquire()
-                tasks.append(asyncio.ensure_future(self.dataset(inst, dataset)))
+                await slots.datasets.acquire()
+                tasks.append(asyncio.ensure_future(self.dataset(inst, dataset, slots)))
         except PortalError as exc:
             error = exc
         except Exception as exc:  # an adapter bug must not lose the rest of the run
@@ -240,7 +254,7 @@ class _Auditor:
         result.skipped = dict(report.skipped)
         return result, error
 
-    async def dataset(self, inst: Institution, dataset: Dataset) -> None:
+    async def dataset(self, inst: Institution, dataset: Dataset, slots: _Slots) -> None:
         from odaudit.checks import run_dataset_checks
 
         try:
@@ -255,7 +269,7 @@ class _Auditor:
             robots = {u: await self._robots.verdict(u, self.crawl.user_agent) for u in urls}
             probes = await asyncio.gather(*(self.probe(u) for u in urls))
             by_url = dict(zip(urls, probes, strict=True))
-            tables = await self.tables(dataset, by_url)
+            tables = await self.tables(dataset, by_url, slots.downloads)
             previous = self.store.previous_content_hashes(urls, self.run_id)
             hashes = _content_hashes(by_url, previous)
             streaks = {u: self.store.failure_streak(u, before_run=self.run_id) for u in urls}
@@ -328,7 +342,7 @@ class _Auditor:
             self.progress.dataset_done(inst.code, len(dataset.resources), stored)
         finally:
             self._forget(dataset)
-            self._datasets_in_flight.release()
+            slots.datasets.release()
 
     def _forget(self, dataset: Dataset) -> None:
         """Drop finished probes and table reports from memory (they are in the store); a
@@ -351,7 +365,9 @@ class _Auditor:
             return {}
         return {url: await self.probe(url)}
 
-    async def tables(self, dataset: Dataset, probes: dict[str, Probe]) -> TableReports:
+    async def tables(
+        self, dataset: Dataset, probes: dict[str, Probe], downloads: asyncio.Semaphore
+    ) -> TableReports:
         """Download and inspect the dataset's tabular files (each URL once per run); a file
         reused from the store keeps the report an earlier run stored."""
         out = TableReports()
@@ -369,14 +385,16 @@ class _Auditor:
                     continue
             if task is None:
                 task = self._tables[resource.url] = asyncio.ensure_future(
-                    self._inspect(resource.url, resource.format, probe)
+                    self._inspect(resource.url, resource.format, probe, downloads)
                 )
             report = await task
             if report is not None:
                 out.add(resource.url, report)
         return out
 
-    async def _inspect(self, url: str, declared: str, probe: Probe) -> Any:
+    async def _inspect(
+        self, url: str, declared: str, probe: Probe, downloads: asyncio.Semaphore
+    ) -> Any:
         from odaudit.http import FetchError
         from odaudit.validation import inspect_table
 
@@ -386,7 +404,7 @@ class _Auditor:
             if _whole_body(probe):  # a small file: the probe already read all of it
                 dest.write_bytes(probe.sniff)
             else:
-                async with self._downloads:
+                async with downloads:
                     got = await self.fetcher.download(
                         url, dest, max_bytes=self.crawl.validate_max_bytes
                     )
@@ -406,6 +424,7 @@ class _Auditor:
 
 
 _TABLE_FORMATS = {"CSV", "TSV", "XLSX", "XLS", "ODS"}
+_DOWNLOADS_PER_INSTITUTION = 4  # whole files downloaded at once for the validity checks
 
 
 class TableReports(Mapping[str, Any]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,12 +16,29 @@ class SlowPortal:
     """`datasets` CKAN datasets with 2 resources each; every file answers after `delay` s.
 
     Resource i of dataset d answers 404 when (d + i) % 7 == 0, so scores are not all 100.
+    With `hold`, every file waits for that event instead (at most `delay` s) and
+    `released` records, per file answered, whether the event was set by then. `on_file`
+    is called after each file is answered.
     """
 
-    def __init__(self, datasets: int = 40, delay: float = 0.05, robots: str | None = None) -> None:
+    def __init__(
+        self,
+        datasets: int = 40,
+        delay: float = 0.05,
+        robots: str | None = None,
+        *,
+        code: str = "MINFIN",
+        name: str = "Ministerio de Finanzas Públicas",
+        hold: threading.Event | None = None,
+        on_file: Callable[[], None] | None = None,
+    ) -> None:
         self.datasets = datasets
         self.delay = delay
         self.robots = robots  # what /robots.txt answers (404 when None)
+        self.code, self.name = code, name  # the institution `config` names
+        self.hold = hold
+        self.released: list[bool] = []
+        self.on_file = on_file
         self.log: list[tuple[float, str]] = []  # (monotonic time, path) of every request
         portal = self
 
@@ -53,12 +71,17 @@ class SlowPortal:
                     self._send(200, "application/json", body, head)
                     return
                 if parts.path.startswith("/files/"):
-                    time.sleep(portal.delay)
+                    if portal.hold is None:
+                        time.sleep(portal.delay)
+                    else:
+                        portal.released.append(portal.hold.wait(portal.delay))
                     d, i = (int(x) for x in parts.path.rsplit("/", 1)[1].split(".")[0].split("-"))
                     if (d + i) % 7 == 0:
                         self._send(404, "text/plain", b"no existe", head)
                     else:
                         self._send(200, "text/csv", BODY.encode(), head)
+                    if portal.on_file is not None:
+                        portal.on_file()
                     return
                 self._send(404, "text/plain", b"?", head)
 
@@ -107,11 +130,17 @@ class SlowPortal:
             f'allow_origins: ["{self.base_url}"]\n'
             "crawl: {timeout: 5, per_host_concurrency: 2, validate: false}\n"
             "institutions:\n"
-            "  - code: MINFIN\n"
-            "    name: Ministerio de Finanzas Públicas\n"
-            f"    sources: [{{type: ckan, url: '{self.base_url}', rows: 10}}]\n"
-            "    key_datasets: [{id: presupuesto, title: Presupuesto, keywords: [presupuesto]}]\n"
+            f"{self.institution()}"
             "  - code: SAT\n"
             "    name: Superintendencia de Administración Tributaria\n"
             "    sources: []\n"
+        )
+
+    def institution(self) -> str:
+        """This portal's entry under `institutions:` (as `code`)."""
+        return (
+            f"  - code: {self.code}\n"
+            f"    name: {self.name}\n"
+            f"    sources: [{{type: ckan, url: '{self.base_url}', rows: 10}}]\n"
+            "    key_datasets: [{id: presupuesto, title: Presupuesto, keywords: [presupuesto]}]\n"
         )
