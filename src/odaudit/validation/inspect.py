@@ -12,6 +12,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from odaudit.validation.archive import zip_problem
 from odaudit.validation.csvfile import parse_sample, scan_csv, sniff_delimiter
 from odaudit.validation.dates import (
     DATE_TYPES,
@@ -450,8 +451,11 @@ def inspect_table(
     report.size_bytes = path.stat().st_size
     with open(path, "rb") as f:
         head = f.read(65536)
-    zip_bytes = path.read_bytes() if head.startswith(b"PK\x03\x04") else None
-    report.format, reason = detect_format(head, zip_bytes)
+    is_zip = head.startswith(b"PK\x03\x04")
+    # a ZIP is bounded before anything (detect_format included) inflates a member of it
+    refused = zip_problem(path) if is_zip else None
+    zip_bytes = path.read_bytes() if is_zip and refused is None else None
+    report.format, reason = ("unknown", refused) if refused else detect_format(head, zip_bytes)
     if reason:
         report.error = reason
     else:

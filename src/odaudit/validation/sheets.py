@@ -9,6 +9,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import cast
 from xml.etree import ElementTree
@@ -30,6 +32,14 @@ _SUM_CELL = re.compile(
     rb'<c r="[A-Z]+(\d+)"[^>]*><f[^>]*>(?:_xlfn\.)?SUM\(\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)\)'
 )
 _BLOCK = 4 << 20
+#: calamine allocates every cell of the rectangle a sheet's cells span, empty or not: one
+#: value in A1 and one in XFD1048576 ask for 17 billion cells and abort the process.
+MAX_CELLS = 20_000_000
+_R = rb"""\br\s*=\s*["']"""  # the r= attribute, quoted either way, spaced or not
+_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])[^>]*>")
+_CELL_AT = re.compile(rb"<(?:\w+:)?c(?=[\s>/])[^>]*?" + _R + rb"([A-Za-z]+)(\d+)[\"'][^>]*>")
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*)>")
+_REF = re.compile(_R + rb"([A-Za-z]*)(\d*)[\"']")
 
 
 class SheetData:
@@ -101,6 +111,56 @@ def _extent(head: bytes, last: bytes) -> tuple[str, int, int]:
     return "", int(rows[-1].group(1)), max(cols, default=0)
 
 
+def _pieces(zf: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """A member's bytes in blocks cut before a "<", so that no tag is ever cut in two."""
+    rest = b""
+    with zf.open(name) as f:
+        while block := f.read(_BLOCK):
+            buf = rest + block
+            cut = buf.rfind(b"<")
+            if cut < 0:
+                yield buf
+                rest = b""
+            else:
+                yield buf[:cut]
+                rest = buf[cut:]
+    yield rest
+
+
+def _span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    """(rows, columns) of the rectangle calamine allocates for a sheet, or more.
+
+    Cells name their place (r="C7") in nearly every file: the largest row and column
+    named are the answer. A cell without a usable r= sits right of the one before it,
+    in the row after the one before unless the row says otherwise: only then is the
+    sheet walked tag by tag.
+    """
+    rows = cols = 0
+    unplaced = False
+    for piece in _pieces(zf, name):
+        placed = _CELL_AT.findall(piece)
+        for col, row in placed:
+            rows, cols = max(rows, int(row)), max(cols, _col_number(col.upper()))
+        unplaced = unplaced or len(placed) != len(_CELL.findall(piece))
+    return _walked_span(zf, name) if unplaced else (rows, cols)
+
+
+def _walked_span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    rows = cols = row = col = 0
+    for piece in _pieces(zf, name):
+        for m in _ROW_OR_CELL.finditer(piece):
+            ref = _REF.search(m.group(2))
+            letters, digits = (ref.group(1), ref.group(2)) if ref else (b"", b"")
+            if m.group(1) == b"row":
+                row = int(digits) if digits else row + 1
+                col = 0
+            else:
+                row = int(digits) if digits else max(row, 1)
+                col = _col_number(letters.upper()) if letters else col + 1
+            rows, cols = max(rows, row), max(cols, col)
+    return rows, cols
+
+
 def _xlsx_sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
@@ -166,8 +226,33 @@ def _used_cols(rows: list[list[object]]) -> int:
     return width
 
 
+class SheetTooLarge(ValueError):
+    """A sheet spans more cells than may be allocated."""
+
+
+def _check_spans(path: Path) -> None:
+    """Refuse an xlsx with a sheet whose cells span more than `MAX_CELLS`."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            members = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+            with suppress(ElementTree.ParseError, KeyError, ValueError):  # calamine will say
+                members.update(p for p in _xlsx_sheet_paths(zf).values() if p in names)
+            for member in sorted(members):
+                rows, cols = _span(zf, member)
+                if rows * cols > MAX_CELLS:
+                    raise SheetTooLarge(
+                        f"sheet {member!r} spans {rows} rows x {cols} columns "
+                        f"({rows * cols} cells); more than {MAX_CELLS} refused"
+                    )
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return  # calamine reports a damaged workbook itself
+
+
 def read_workbook(path: Path, fmt: str) -> SheetData:
     """All sheets summarised; the first sheet with data converted to rows of strings."""
+    if fmt == "xlsx":
+        _check_spans(path)
     wb = CalamineWorkbook.from_path(str(path))
     infos: dict[str, SheetInfo] = {}
     chosen: list[list[object]] | None = None
