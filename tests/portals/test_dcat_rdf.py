@@ -157,6 +157,24 @@ def test_xml_entities_are_refused() -> None:
     assert err.value.kind == "malformed" and "entities" in err.value.message
 
 
+def test_xml_entities_after_a_long_prolog_are_refused(portal: PortalServer) -> None:
+    # Only the first 64 KiB used to be searched: 70 KB of comment before the DOCTYPE hid it
+    # and the entity was expanded into the dataset's title.
+    body = (
+        b'<?xml version="1.0"?><!--'
+        + b"x" * 70_000
+        + b'--><!DOCTYPE rdf:RDF [<!ENTITY e "EXPANDED">]>'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        b'xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">'
+        b'<dcat:Dataset rdf:about="http://x/ds/1"><dct:title>&e;</dct:title></dcat:Dataset>'
+        b"</rdf:RDF>"
+    )
+    portal.route("/c.rdf", Reply(200, body, "application/rdf+xml"))
+    with pytest.raises(PortalError) as err:
+        discover(dcat(portal, "/c.rdf"))
+    assert err.value.kind == "malformed" and "entities" in err.value.message
+
+
 def test_remote_jsonld_context_is_never_fetched(portal: PortalServer) -> None:
     doc = [
         {

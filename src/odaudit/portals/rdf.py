@@ -91,7 +91,8 @@ def parse_graph(body: bytes, fmt: str, base: str) -> Graph:
     """Parse without network access; any failure is `PortalError` malformed."""
     graph = Graph()
     try:
-        if fmt == "xml" and _ENTITY.search(body[:65536]):
+        # the whole body: a prolog may hold any amount of comments or spaces before its DOCTYPE
+        if fmt == "xml" and _ENTITY.search(body):
             raise PortalError(
                 "malformed", "XML declares entities; refused for safety", {"url": base}
             )
