@@ -2,7 +2,10 @@
 
 Text cells come from portals we do not control, so any cell that a spreadsheet
 would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
-return) is prefixed with an apostrophe. Numbers we computed are written as numbers.
+return) is prefixed with an apostrophe. So is one where such a character, or its
+full-width or small form (``＝``, ``﹢``, ``＠``...), follows leading spaces, line
+breaks or invisible characters: spreadsheets trim those or turn the forms into the
+ASCII sign. Numbers we computed are written as numbers.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -72,9 +76,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _formula_like(text: str) -> bool:
+    if text.startswith(_FORMULA_START):
+        return True
+    for ch in text:
+        if unicodedata.category(ch)[0] in "ZC":  # spaces, line breaks, zero-width, BOM
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1] in "=+-@"
+    return False
+
+
 def neutralise(value: Any) -> Any:
     """Make a text cell safe to open in a spreadsheet; leave numbers and None alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return value
 

@@ -69,9 +69,29 @@ def test_formula_cells_are_neutralised(cell: str) -> None:
     assert neutralise(cell) == "'" + cell
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "\uff1d1+1",  # full-width =
+        "\ufe62cmd|' /C calc'!A0",  # small +
+        "\uff20SUM(A1)",  # full-width @
+        "\uff0d1",  # full-width -
+        " =1+1",
+        '\n=HYPERLINK("http://evil.example")',
+        "\u00a0@SUM(A1)",
+        "\u200b=1",
+        "\ufeff=1",
+    ],
+)
+def test_disguised_formula_cells_are_neutralised(cell: str) -> None:
+    assert neutralise(cell) == "'" + cell
+
+
 def test_numbers_and_plain_text_untouched() -> None:
     assert neutralise(-3.5) == -3.5
     assert neutralise("Ministerio") == "Ministerio"
+    assert neutralise(" Ministerio = Finanzas") == " Ministerio = Finanzas"
+    assert neutralise("") == ""
     assert neutralise(None) is None
 
 
