@@ -8,6 +8,7 @@ import json
 import socket
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -243,6 +244,30 @@ def stacked(h: Handler) -> None:
     h._send(200, gzip.compress(gzip.compress(CSV)), "text/csv", {"Content-Encoding": "gzip, gzip"})
 
 
+def multi_gzip(h: Handler) -> None:
+    """Two gzip members back to back (RFC 1952 2.2), as pigz or appended logs make them."""
+    half = len(CSV) // 2
+    body = gzip.compress(CSV[:half]) + gzip.compress(CSV[half:])
+    h._send(200, body, "text/csv", {"Content-Encoding": "gzip"})
+
+
+def raw_deflate_split(h: Handler) -> None:
+    """Deflate without the zlib header, its first byte alone on the wire."""
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    body = packer.compress(CSV) + packer.flush()
+    h.send_response(200)
+    h.send_header("Content-Type", "text/csv")
+    h.send_header("Content-Length", str(len(body)))
+    h.send_header("Content-Encoding", "deflate")
+    h.end_headers()
+    if h.head:
+        return
+    h.wfile.write(body[:1])
+    h.wfile.flush()
+    h.server.stop.wait(0.2)
+    h.wfile.write(body[1:])
+
+
 def huge(h: Handler) -> None:
     h.send_response(200)
     h.send_header("Content-Type", "text/csv")
@@ -350,6 +375,8 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/unsized.bin": unsized,
     "/gzipped.csv": gzipped,
     "/stacked.csv": stacked,
+    "/multi-gzip.csv": multi_gzip,
+    "/raw-deflate-split.csv": raw_deflate_split,
     "/huge.csv": huge,
     "/retry-after": retry_after,
     "/retry-after-long": retry_after_long,

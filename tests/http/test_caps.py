@@ -26,6 +26,20 @@ def test_gzip_bomb_stops_at_the_decoded_cap(run: Run) -> None:
     assert fetcher.stats.bytes < 30_000  # the 20 MiB never had to be inflated
 
 
+def test_every_gzip_member_is_decoded(run: Run) -> None:
+    # the second member used to be dropped silently: half the file, truncated=False
+    response, _ = run(lambda f: f.get(run.url("/multi-gzip.csv")))
+    assert (response.body, response.truncated) == (CSV, False)
+    capped, _ = run(lambda f: f.get(run.url("/multi-gzip.csv"), max_bytes=len(CSV) - 1))
+    assert (capped.body, capped.truncated) == (CSV[:-1], True)  # the budget spans members
+
+
+def test_raw_deflate_is_recognised_whatever_the_first_read_holds(run: Run) -> None:
+    # a lone first byte used to fix the choice (zlib header or raw) before it could be told
+    response, _ = run(lambda f: f.get(run.url("/raw-deflate-split.csv")))
+    assert (response.body, response.truncated) == (CSV, False)
+
+
 def test_body_over_cap_is_truncated(run: Run) -> None:
     response, fetcher = run(lambda f: f.get(run.url("/unsized.bin")), Settings(max_bytes=5000))
     assert response.truncated

@@ -12,6 +12,7 @@ import zlib
 __all__ = ["BodyDecoder", "DecodingError", "parse_encodings"]
 
 _CHUNK = 64 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class DecodingError(Exception):
@@ -24,56 +25,77 @@ def parse_encodings(header: str) -> list[str]:
 
 
 class BodyDecoder:
-    """Feeds raw wire bytes, yields decoded bytes; at most `limit` of them per call."""
+    """Feeds raw wire bytes, yields decoded bytes; at most `limit` of them per call.
+
+    A gzip body may be several members back to back (RFC 1952 2.2): each is decoded in
+    turn, the budget counting them all. Bytes after the last member that do not start
+    another are ignored, as browsers do. A deflate body is told from raw deflate (some
+    servers send it without the zlib header) by its first two bytes, however the
+    network splits them.
+    """
 
     def __init__(self, content_encoding: str) -> None:
         codings = parse_encodings(content_encoding)
         if len(codings) > 1:
             raise DecodingError(f"stacked content encodings refused: {content_encoding}")
         coding = codings[0] if codings else ""
-        self._inflate: zlib._Decompress | None = None
-        self._deflate_raw_retry = False
-        if coding in ("gzip", "x-gzip"):
-            self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        elif coding == "deflate":
-            self._inflate = zlib.decompressobj()
-            self._deflate_raw_retry = True  # some servers send raw deflate without the zlib header
         # other codings were not asked for; the bytes are kept as served
+        self._coding = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}.get(coding, "")
+        self._inflate: zlib._Decompress | None = None  # None: waiting for a stream's first bytes
+        self._held = b""  # fewer than two bytes of a stream's start
+        self._started = False  # a first stream was opened (later ones are gzip members)
+        self._ignoring = False  # trailing bytes after the last gzip member
 
     @property
     def identity(self) -> bool:
-        return self._inflate is None
+        return not self._coding
+
+    def _start(self, data: bytes) -> bool:
+        """Open the decompressor for a stream starting with `data`; False to wait for more."""
+        if len(data) < 2:
+            self._held = data
+            return False
+        if self._coding == "gzip":
+            if data[:2] != _GZIP_MAGIC:
+                if self._started:
+                    self._ignoring = True
+                    return False
+                raise DecodingError("body does not decode: not a gzip stream")
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        else:
+            zlib_header = data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+        self._started = True
+        return True
 
     def feed(self, data: bytes, limit: int) -> tuple[bytes, bool]:
         """Decode `data`; returns (at most `limit` decoded bytes, whether more were pending)."""
-        if self._inflate is None:
+        if not self._coding:
             return data[:limit], len(data) > limit
         out: list[bytes] = []
         size = 0
-        pending = data
+        pending = self._held + data
+        self._held = b""
         try:
-            while size <= limit:
+            while size <= limit and not self._ignoring:
+                if self._inflate is None and not self._start(pending):
+                    pending = b""
+                    break
+                assert self._inflate is not None
                 # never 0: zlib reads max_length=0 as "no limit"
-                chunk = self._decompress(pending, min(_CHUNK, limit - size + 1))
+                chunk = self._inflate.decompress(pending, min(_CHUNK, limit - size + 1))
                 pending = self._inflate.unconsumed_tail
                 if not chunk:
-                    break
+                    if not (self._inflate.eof and self._coding == "gzip"):
+                        break
+                    pending = self._inflate.unused_data + pending
+                    self._inflate = None  # the next member, if the bytes start one
+                    if not pending:
+                        break
+                    continue
                 out.append(chunk)
                 size += len(chunk)
         except zlib.error as exc:
             raise DecodingError(f"body does not decode: {exc}") from exc
         body = b"".join(out)
-        return body[:limit], size > limit or bool(pending)
-
-    def _decompress(self, data: bytes, max_length: int) -> bytes:
-        assert self._inflate is not None
-        try:
-            return self._inflate.decompress(data, max_length)
-        except zlib.error:
-            if not self._deflate_raw_retry:
-                raise
-            self._deflate_raw_retry = False
-            self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-            return self._inflate.decompress(data, max_length)
-        finally:
-            self._deflate_raw_retry = False
+        return body[:limit], size > limit or bool(pending and not self._ignoring)
