@@ -149,3 +149,19 @@ def test_too_many_members_are_refused(tmp_path: Path) -> None:
         for k in range(MAX_MEMBERS + 1):
             zf.writestr(f"x/{k}", b"")
     _refused(path, f"more than {MAX_MEMBERS}")
+
+
+def test_a_workbook_part_declaring_entities_is_not_parsed(tmp_path: Path) -> None:
+    # ElementTree expands internal entities; the parts it reads must not declare any
+    from odaudit.validation.sheets import _xlsx_sheet_paths
+
+    hostile = _WORKBOOK.replace(
+        '<?xml version="1.0"?>', '<?xml version="1.0"?><!DOCTYPE workbook [<!ENTITY e "x">]>'
+    ).replace('name="S"', 'name="&e;"')
+    path = _xlsx(tmp_path / "entity.xlsx", _SMALL)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/workbook.xml", hostile)
+    with zipfile.ZipFile(path) as zf, pytest.raises(ValueError, match="DOCTYPE"):
+        _xlsx_sheet_paths(zf)
+    report = inspect_table(path, declared_format="XLSX")  # still a report, whatever calamine says
+    assert report.format == "xlsx"

@@ -161,9 +161,18 @@ def _walked_span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
     return rows, cols
 
 
+def _part(zf: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """A small workbook part parsed with ElementTree, which would expand the entities a
+    DOCTYPE declares: no real workbook has one, so a part that does is refused."""
+    data = zf.read(name)
+    if b"<!DOCTYPE" in data.upper():
+        raise ValueError(f"{name} declares a DOCTYPE; refused for safety")
+    return ElementTree.fromstring(data)
+
+
 def _xlsx_sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    workbook = _part(zf, "xl/workbook.xml")
+    rels = _part(zf, "xl/_rels/workbook.xml.rels")
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     out: dict[str, str] = {}
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
