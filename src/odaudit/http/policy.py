@@ -23,6 +23,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
+#: `_check_host`'s answer for a name that resolved to nothing: allowed, but not cached.
+_UNRESOLVED = "unresolved"
 
 
 def origin_of(url: str) -> Origin:
@@ -117,6 +119,8 @@ class AddressPolicy:
         """The addresses `host` resolved to when it passed the check, for connecting to them.
 
         Connecting to what was checked (not to a fresh lookup) closes the DNS-rebinding gap.
+        None: not a name the policy resolved (a literal, an allowed origin); an empty list:
+        the name resolved to nothing, so there is nothing the transport may connect to.
         """
         return self._vetted.get(host.lower().rstrip("."))
 
@@ -145,6 +149,8 @@ class AddressPolicy:
         if key in self._by_host:
             return self._by_host[key]
         reason = await self._check_host(host, port)
+        if reason is _UNRESOLVED:
+            return None
         self._by_host[key] = reason
         return reason
 
@@ -157,7 +163,13 @@ class AddressPolicy:
         try:
             addresses = await self._resolve(host, port)
         except (OSError, UnicodeError):
-            return None  # unresolvable: the fetch itself reports the network error
+            addresses = []
+        if not addresses:
+            # Unresolvable now: the fetch reports the network error. Nothing was checked, so
+            # the transport must not look the name up itself (a second answer may be 127.0.0.1),
+            # and nothing is cached: a retry asks the resolver again and checks its answer.
+            self._vetted.setdefault(host, [])
+            return _UNRESOLVED
         for address in addresses:
             try:
                 ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -166,6 +178,5 @@ class AddressPolicy:
             reason = forbidden_reason(ip)
             if reason:
                 return f"{host} resolves to {reason}"
-        if addresses:
-            self._vetted[host] = list(dict.fromkeys(addresses))
+        self._vetted[host] = list(dict.fromkeys(addresses))
         return None

@@ -327,7 +327,8 @@ class WireTransport(httpx.AsyncBaseTransport):
     """Keep-alive connections reused per origin; idle ones beyond `max_idle` closed oldest first.
 
     `pinned(host)` gives the addresses the address policy vetted for `host`; connections go
-    to those (first that answers), never to a second DNS answer.
+    to those (first that answers), never to a second DNS answer. An empty list (the name
+    resolved to nothing) means no connection at all; None, a host the policy did not resolve.
     """
 
     def __init__(
@@ -432,7 +433,11 @@ class WireTransport(httpx.AsyncBaseTransport):
     async def _connect(self, key: _Origin, timeout: float | None) -> _Connection:
         scheme, raw_host, port = key
         host = raw_host.decode("ascii")
-        targets = (self._pinned(host) if self._pinned else None) or [host]
+        pinned = self._pinned(host) if self._pinned else None
+        if pinned is not None and not pinned:
+            # the policy could not resolve it: a lookup of our own would connect unchecked
+            raise httpx.ConnectError(f"{host}: name did not resolve to any address")
+        targets = pinned or [host]
         loop = asyncio.get_running_loop()
         tls = scheme == b"https"
         try:
