@@ -44,6 +44,14 @@ FORBIDDEN = [
     "http://240.0.0.1/",
     "http://255.255.255.255/",
     "https://192.0.2.10/",  # documentation range: not routable
+    # not public, though the ipaddress tables of some Python patch releases say otherwise
+    "http://192.0.0.192/latest/meta-data/",  # Oracle Cloud's metadata service
+    "http://192.0.0.100/",
+    "http://[::ffff:192.0.0.192]/",
+    "http://168.63.129.16/machine?comp=goalstate",  # Azure's WireServer
+    "http://[fec0::1]/",  # site-local
+    "http://[feff::1]/",
+    "http://[3fff::1]/",  # documentation
 ]
 
 ALLOWED = [
@@ -52,6 +60,8 @@ ALLOWED = [
     "http://100.63.255.255/",  # just below CGNAT
     "http://100.128.0.1/",  # just above CGNAT
     "http://[2001:4860:4860::8888]/",
+    "http://192.0.1.1/",  # just above 192.0.0.0/24
+    "http://168.63.129.17/",
 ]
 
 
@@ -79,6 +89,15 @@ def test_reasons_name_the_kind_of_address() -> None:
     assert "link-local" in (check(policy, "http://169.254.169.254/") or "")
     assert "loopback" in (check(policy, "http://[::ffff:127.0.0.1]/") or "")
     assert "carrier-grade" in (check(policy, "http://100.64.0.1/") or "")
+    assert "metadata" in (check(policy, "http://192.0.0.192/") or "")
+    assert "metadata" in (check(policy, "http://168.63.129.16/") or "")
+
+
+def test_names_resolving_to_metadata_the_tables_miss_are_refused() -> None:
+    async def oracle(host: str, port: int) -> list[str]:
+        return ["192.0.0.192"]
+
+    assert "metadata" in (check(AddressPolicy([], resolver=oracle), "http://md.example/") or "")
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,17 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
+#: Not public, whatever this interpreter's `ipaddress` tables say: they changed between patch
+#: releases (CVE-2024-4032; 3.11.7 calls 192.0.0.8-192.0.0.255 global) and miss deprecated
+#: site-local IPv6. 192.0.0.192 is Oracle Cloud's metadata service, 168.63.129.16 Azure's
+#: platform endpoint (WireServer) on every Azure VM, GitHub's hosted runners included.
+_NON_PUBLIC = (
+    (ipaddress.ip_network("192.0.0.192/32"), "cloud metadata"),
+    (ipaddress.ip_network("168.63.129.16/32"), "cloud metadata"),
+    (ipaddress.ip_network("192.0.0.0/24"), "IETF protocol assignment"),
+    (ipaddress.ip_network("fec0::/10"), "site-local"),
+    (ipaddress.ip_network("3fff::/20"), "documentation"),
+)
 #: `_check_host`'s answer for a name that resolved to nothing: allowed, but not cached.
 _UNRESOLVED = "unresolved"
 
@@ -86,6 +97,7 @@ def forbidden_reason(ip: IPAddress) -> str | None:
         (ip.is_unspecified, "unspecified"),
         (ip.is_multicast, "multicast"),
         (isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT, "carrier-grade NAT"),
+        *((ip.version == net.version and ip in net, name) for net, name in _NON_PUBLIC),
         (ip.is_private, "private"),
         (ip.is_reserved, "reserved"),
         (not ip.is_global, "non-public"),
