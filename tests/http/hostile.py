@@ -194,6 +194,10 @@ def bad_location(h: Handler) -> None:
     h.redirect("http://[::1")
 
 
+def bad_idna(h: Handler) -> None:
+    h.redirect("http://xn--zz/")  # ASCII, so a join accepts it; not a valid A-label
+
+
 def scheme_relative(h: Handler) -> None:
     h.redirect(f"//127.0.0.1:{h.server.other_port}/secret")
 
@@ -367,6 +371,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/to-other-port": to_other_port,
     "/to-file": to_file,
     "/bad-location": bad_location,
+    "/bad-idna": bad_idna,
     "/scheme-relative": scheme_relative,
     "/drip.csv": drip,
     "/hang.csv": hang,

@@ -90,6 +90,17 @@ def test_unparseable_location_is_a_value(run: Run) -> None:
     assert "redirect" in probe.error
 
 
+def test_location_with_a_bad_a_label_is_a_value_with_headers_too(run: Run) -> None:
+    # with caller headers (an adapter's Accept) the hop's origin was compared by re-parsing the
+    # target outside any handler: idna's IDNAError escaped get() and aborted the whole source
+    with pytest.raises(FetchError) as caught:
+        run(lambda f: f.get(run.url("/bad-idna"), headers={"Accept": "application/json"}))
+    assert caught.value.outcome is ProbeOutcome.INVALID_URL
+    run.probe_strategy = "sniff"  # a ranged GET: headers again
+    probe, _ = run(lambda f: f.probe(run.url("/bad-idna")))
+    assert probe.outcome is ProbeOutcome.INVALID_URL
+
+
 def test_scheme_relative_location_is_checked_too(run: Run, forbidden: CountingServer) -> None:
     probe, _ = run(lambda f: f.probe(run.url("/scheme-relative")))
     assert probe.outcome is ProbeOutcome.REFUSED

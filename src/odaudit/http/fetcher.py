@@ -392,11 +392,13 @@ class Fetcher:
             target = self._next_hop(current, answer, seen, redirects)
             redirects.append(target)
             seen.add(target)
-            if headers and _origin(request.url) != _origin(httpx.URL(target)):
+            # only GET and HEAD are ever sent, so 301/302/303 keep the method; building the
+            # request first validates the target (a bad A-label is an INVALID_URL finding)
+            previous, request = request, self._request(method, target, None, headers)
+            if headers and _origin(previous.url) != _origin(request.url):
                 # a caller's headers (API tokens) are for the origin asked, not wherever it points
                 headers = {k: v for k, v in headers.items() if k.lower() == "range"}
-            # only GET and HEAD are ever sent, so 301/302/303 keep the method
-            request = self._request(method, target, None, headers)
+                request = self._request(method, target, None, headers)
 
     def _next_hop(self, current: str, location: str, seen: set[str], redirects: list[str]) -> str:
         try:
