@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from tests.http.conftest import Run, Settings
-from tests.http.hostile import CSV
+from tests.http.hostile import CSV, CountingServer
 
-from odaudit.http import FetchError
+from odaudit.http import AddressPolicy, Fetcher, FetchError
 from odaudit.models import ProbeOutcome
 
 
@@ -72,6 +75,28 @@ def test_slow_drip_hits_the_total_deadline(run: Run) -> None:
     with pytest.raises(FetchError) as caught:
         run(lambda f: f.get(run.url("/drip.csv")), Settings(timeout=0.6), retries=0)
     assert caught.value.outcome is ProbeOutcome.TIMEOUT
+
+
+def test_a_slow_name_lookup_counts_against_the_total_deadline(hostile: CountingServer) -> None:
+    # a hostile DNS server answers slowly (glibc waits seconds per try, and every redirect
+    # hop may name a new host); the answer, when it comes, is loopback: never connected
+    async def slow(host: str, port: int) -> list[str]:
+        await asyncio.sleep(5)
+        return ["127.0.0.1"]
+
+    async def main() -> FetchError:
+        policy = AddressPolicy([], resolver=slow)
+        async with Fetcher(Settings(timeout=0.3), policy, retries=0) as fetcher:
+            with pytest.raises(FetchError) as caught:
+                await fetcher.get(f"http://slow.example:{hostile.server_port}/file.csv")
+            return caught.value
+
+    started = time.monotonic()
+    error = asyncio.run(main())
+    assert time.monotonic() - started < 2
+    assert error.outcome is ProbeOutcome.TIMEOUT
+    assert "resolv" in error.message
+    assert hostile.connections == 0
 
 
 def test_hang_times_out_and_is_retried(run: Run) -> None:

@@ -359,7 +359,8 @@ class Fetcher:
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
     ) -> _Answer:
-        """One attempt, following redirects; the total deadline counts time on the wire only."""
+        """One attempt, following redirects; the total deadline counts time on the wire only
+        (the policy's name lookups, exchanges and bodies; not the wait for a politeness slot)."""
         if not url or not url.strip():
             raise FetchError(ProbeOutcome.INVALID_URL, url, "empty URL")
         scheme = _scheme(url.strip())
@@ -372,7 +373,14 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         while True:
             current = str(request.url)
-            reason = await self.policy.check(current)
+            started = loop.time()
+            try:
+                async with asyncio.timeout(max(budget, 0.0)):
+                    reason = await self.policy.check(current)
+            except TimeoutError:
+                raise _Retryable(ProbeOutcome.TIMEOUT, current, "timed out resolving") from None
+            finally:
+                budget -= loop.time() - started
             if reason:
                 raise FetchError(ProbeOutcome.REFUSED, current, reason)
             async with self._slots.hold(request.url.host):
