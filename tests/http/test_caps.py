@@ -99,6 +99,23 @@ def test_a_slow_name_lookup_counts_against_the_total_deadline(hostile: CountingS
     assert hostile.connections == 0
 
 
+def test_slow_drip_is_abandoned_by_the_low_speed_abort_and_not_retried(run: Run) -> None:
+    # 5 bytes a second, under 100 bytes per 0.5 s: stopped after one window, well before the
+    # 5 s deadline, and not asked for again (the retries would only drip again)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        run(lambda f: f.get(run.url("/drip.csv")), Settings(timeout=5), low_speed=(100, 0.5))
+    assert time.monotonic() - started < 2
+    assert caught.value.outcome is ProbeOutcome.TIMEOUT
+    assert "too slow" in caught.value.message
+    assert run.server.hits["GET /drip.csv"] == 1
+    run.probe_strategy = "sniff"
+    probe, _ = run(
+        lambda f: f.probe(run.url("/drip.csv")), Settings(timeout=5), low_speed=(100, 0.5)
+    )
+    assert (probe.outcome, run.server.hits["GET /drip.csv"]) == (ProbeOutcome.TIMEOUT, 2)
+
+
 def test_hang_times_out_and_is_retried(run: Run) -> None:
     with pytest.raises(FetchError) as caught:
         run(lambda f: f.get(run.url("/hang.csv")), Settings(timeout=0.2), retries=1)

@@ -91,8 +91,13 @@ class Fetcher:
         probe_strategy: ProbeStrategy = "sniff",
         slow_down: SlowDown | None = None,
         clock: Callable[[], float] | None = None,
+        low_speed: tuple[int, float] = (1024, 10.0),
     ) -> None:
         self.probe_strategy = probe_strategy
+        # (bytes, seconds): a body slower than that over a whole window is abandoned, and not
+        # retried (the drip would start again), so a dripping server holds a lane that long
+        # at most rather than the whole deadline once per attempt
+        self.low_speed = low_speed
         self.settings = settings
         self.policy = policy
         self.stats = FetchStats()
@@ -481,9 +486,22 @@ class Fetcher:
         size = 0
         stream = response.stream
         assert isinstance(stream, httpx.AsyncByteStream)
+        floor, window = self.low_speed
+        loop = asyncio.get_running_loop()
+        window_start, window_bytes = loop.time(), 0
         try:
             async for raw in stream:
                 self.stats.bytes += len(raw)
+                window_bytes += len(raw)
+                now = loop.time()
+                if now - window_start >= window:
+                    if window_bytes < floor:
+                        raise FetchError(
+                            ProbeOutcome.TIMEOUT,
+                            answer.url,
+                            f"too slow: {window_bytes} bytes in {now - window_start:.1f} s",
+                        )
+                    window_start, window_bytes = now, 0
                 data, more = decoder.feed(raw, limit - size)
                 if data:
                     if out is not None:
