@@ -33,6 +33,7 @@ def test_every_key_of_institutions_yaml() -> None:
     assert (crawl.max_redirects, crawl.max_bytes, crawl.sniff_bytes) == (5, 1048576, 4096)
     assert (crawl.validate, crawl.validate_max_bytes) == (False, 2048)
     assert crawl.max_crawl_delay == 10.0  # the default
+    assert (crawl.low_speed_bytes, crawl.low_speed_time) == (512, 4.0)
     assert (
         crawl.user_agent == f"odaudit/{odaudit.__version__} (+https://example.org/odaudit-contact)"
     )
@@ -57,7 +58,7 @@ def test_every_key_of_institutions_yaml() -> None:
         confidence="verified-in-source",
         verified=True,
         evidence="captured 2026",
-        line=24,
+        line=26,
     )
     assert html.options == {"depth": 2, "max_pages": 50}
     assert html.verified is None

@@ -25,6 +25,8 @@ class HostOverride:
 class Settings:
     timeout: float = 2.0
     connect_timeout: float = 1.0
+    low_speed_bytes: int = 1024
+    low_speed_time: float = 10.0
     concurrency: int = 8
     per_host_concurrency: int = 4
     per_host_interval: float = 0.0

@@ -116,6 +116,16 @@ def test_slow_drip_is_abandoned_by_the_low_speed_abort_and_not_retried(run: Run)
     assert (probe.outcome, run.server.hits["GET /drip.csv"]) == (ProbeOutcome.TIMEOUT, 2)
 
 
+def test_the_low_speed_abort_comes_from_the_crawl_settings(run: Run) -> None:
+    # crawl.low_speed_bytes / low_speed_time in institutions.yaml reach the Fetcher
+    started = time.monotonic()
+    settings = Settings(timeout=5, low_speed_bytes=100, low_speed_time=0.5)
+    with pytest.raises(FetchError) as caught:
+        run(lambda f: f.get(run.url("/drip.csv")), settings)
+    assert time.monotonic() - started < 2
+    assert "too slow" in caught.value.message
+
+
 def test_hang_times_out_and_is_retried(run: Run) -> None:
     with pytest.raises(FetchError) as caught:
         run(lambda f: f.get(run.url("/hang.csv")), Settings(timeout=0.2), retries=1)

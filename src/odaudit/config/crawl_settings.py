@@ -14,7 +14,7 @@ __all__ = ["read_contact", "read_crawl", "read_origins"]
 
 _HOST = re.compile(r"^[a-z0-9.-]+(:[0-9]{1,5})?$")
 _CRAWL = (
-    "timeout", "connect_timeout", "concurrency", "per_host_concurrency", "per_host_interval",
+    "timeout", "connect_timeout", "low_speed_bytes", "low_speed_time", "concurrency", "per_host_concurrency", "per_host_interval",
     "max_redirects", "max_bytes", "sniff_bytes", "hosts", "validate", "validate_max_bytes",
     "cache_max_age", "max_crawl_delay",
 )  # fmt: skip
@@ -106,6 +106,8 @@ def read_crawl(doc: Doc, node: Node, contact: str) -> CrawlSettings:
     return CrawlSettings(
         timeout=timeout,
         connect_timeout=connect,
+        low_speed_bytes=f.integer("low_speed_bytes", d.low_speed_bytes, minimum=0),
+        low_speed_time=f.number("low_speed_time", d.low_speed_time, above=0),
         concurrency=f.integer("concurrency", d.concurrency, minimum=1),
         per_host_concurrency=f.integer("per_host_concurrency", d.per_host_concurrency, minimum=1),
         per_host_interval=f.number("per_host_interval", d.per_host_interval, minimum=0),

@@ -27,6 +27,10 @@ class CrawlSettings:
 
     timeout: float = 20.0  # seconds, whole request
     connect_timeout: float = 10.0
+    #: a body bringing fewer than `low_speed_bytes` in `low_speed_time` seconds is abandoned
+    #: (a TIMEOUT, not retried): a server dripping bytes holds a lane no longer than that
+    low_speed_bytes: int = 1024
+    low_speed_time: float = 10.0
     concurrency: int = 32  # requests in flight overall
     per_host_concurrency: int = 4
     per_host_interval: float = 0.0  # seconds between two requests to one host

@@ -91,13 +91,13 @@ class Fetcher:
         probe_strategy: ProbeStrategy = "sniff",
         slow_down: SlowDown | None = None,
         clock: Callable[[], float] | None = None,
-        low_speed: tuple[int, float] = (1024, 10.0),
+        low_speed: tuple[int, float] | None = None,
     ) -> None:
         self.probe_strategy = probe_strategy
         # (bytes, seconds): a body slower than that over a whole window is abandoned, and not
         # retried (the drip would start again), so a dripping server holds a lane that long
-        # at most rather than the whole deadline once per attempt
-        self.low_speed = low_speed
+        # at most rather than the whole deadline once per attempt; from `settings` by default
+        self.low_speed = low_speed or (settings.low_speed_bytes, settings.low_speed_time)
         self.settings = settings
         self.policy = policy
         self.stats = FetchStats()
