@@ -36,8 +36,8 @@ _BLOCK = 4 << 20
 #: value in A1 and one in XFD1048576 ask for 17 billion cells and abort the process.
 MAX_CELLS = 20_000_000
 _R = rb"""\br\s*=\s*["']"""  # the r= attribute, quoted either way, spaced or not
-_CELL = re.compile(rb"<(?:\w+:)?c(?=[\s>/])[^>]*>")
-_CELL_AT = re.compile(rb"<(?:\w+:)?c(?=[\s>/])[^>]*?" + _R + rb"([A-Za-z]+)(\d+)[\"'][^>]*>")
+_PLAIN_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"')  # as every writer writes a cell
+_PLAIN_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*)>")
 _REF = re.compile(_R + rb"([A-Za-z]*)(\d*)[\"']")
 
@@ -131,18 +131,20 @@ def _span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
     """(rows, columns) of the rectangle calamine allocates for a sheet, or more.
 
     Cells name their place (r="C7") in nearly every file: the largest row and column
-    named are the answer. A cell without a usable r= sits right of the one before it,
-    in the row after the one before unless the row says otherwise: only then is the
-    sheet walked tag by tag.
+    named are the answer, found by regular expressions that never loop in Python per
+    cell (a 33 MB sheet has 600,000 cells). A piece with a cell written any other way
+    (no r=, other quotes or spacing, a namespace prefix) has the sheet walked tag by tag.
     """
-    rows = cols = 0
-    unplaced = False
+    rows = 0
+    letters: set[bytes] = set()
     for piece in _pieces(zf, name):
-        placed = _CELL_AT.findall(piece)
-        for col, row in placed:
-            rows, cols = max(rows, int(row)), max(cols, _col_number(col.upper()))
-        unplaced = unplaced or len(placed) != len(_CELL.findall(piece))
-    return _walked_span(zf, name) if unplaced else (rows, cols)
+        columns = _PLAIN_COLUMN.findall(piece)
+        if len(columns) != piece.count(b"<c ") + piece.count(b"<c>") or b":c " in piece:
+            return _walked_span(zf, name)
+        if columns:
+            letters.update(columns)
+            rows = max(rows, *map(int, _PLAIN_ROW.findall(piece)))
+    return rows, max(map(_col_number, letters), default=0)
 
 
 def _walked_span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
