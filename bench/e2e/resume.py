@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 from run import odaudit_run, start_portal, workload_arguments, write_config  # noqa: E402
 
 NOW = "2026-12-03"
-IN_FLIGHT = 16  # AuditOptions.dataset_concurrency (per institution; the bench has one)
+IN_FLIGHT = 64  # AuditOptions.resources_in_flight / 3 resources (the bench has one institution)
 
 
 def _stored(store: Path) -> int:

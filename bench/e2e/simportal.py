@@ -8,7 +8,7 @@ with a fixed latency per request and an error mix per block of 100 resources:
 Last-Modified → 304), so an unchanged rerun can be measured.
 
 usage: python simportal.py --port 8790 --datasets 10000 --resources 3 --latency 0.05
-       [--host localhost]  (the files' host name: a second host for the per-host limits)
+       [--no-hangs | --healthy (every file ok)] [--host localhost]  (the files' host name: a second host for the per-host limits)
 """
 
 from __future__ import annotations
@@ -72,10 +72,13 @@ def main() -> None:
     ap.add_argument("--latency", type=float, default=0.05)
     ap.add_argument("--hang", type=float, default=30.0)
     ap.add_argument("--no-hangs", action="store_true", help="serve the hang slots as ok files")
+    ap.add_argument("--healthy", action="store_true", help="serve every file as ok")
     ap.add_argument("--host", default="127.0.0.1", help="the host name the file URLs use")
     a = ap.parse_args()
     if a.no_hangs:
         KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
+    if a.healthy:
+        KINDS[:] = ["ok"] * len(KINDS)
     base = f"http://{a.host}:{a.port}"
     blobs = [
         json.dumps(make_dataset(i, a.resources, base), ensure_ascii=False).encode()

@@ -62,8 +62,10 @@ class AuditOptions:
     refresh: bool = False  # ignore stored probes: no conditional requests, no reuse
     command: str = ""  # the command line, for the manifest
     institution_concurrency: int = 4  # institutions reading their catalogues at once
-    #: datasets in flight per institution: a portal whose servers hang holds only its own
-    dataset_concurrency: int = 16
+    #: resources in flight per institution, counted by dataset (one with more takes them all):
+    #: a portal whose servers hang holds only its own, and a dataset's probes stay in memory
+    #: until it is stored, so a portal of 300-file datasets has few of them in flight
+    resources_in_flight: int = 192
     transport: httpx.AsyncBaseTransport | None = None  # tests inject one
     extra_allow_origins: Sequence[str] = field(default_factory=tuple)
     #: copy the findings of a dataset whose inputs an earlier run saw (odaudit.reuse),
@@ -84,6 +86,35 @@ class AuditResult:
     view: RunView | None = field(default=None, repr=False, compare=False)
 
 
+class _Budget:
+    """A semaphore whose holders take several units at once (a dataset takes one per
+    resource, at most the whole budget, so a dataset larger than it runs alone)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = max(1, total)
+        self.free = self.total
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def units(self, wanted: int) -> int:
+        return max(1, min(wanted, self.total))
+
+    async def acquire(self, units: int) -> None:
+        while self.free < units:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                self._waiters.remove(waiter)
+        self.free -= units
+
+    def release(self, units: int) -> None:
+        self.free += units
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+
 @dataclass
 class _Slots:
     """One institution's share of the run's work in flight. Each institution has its own,
@@ -91,7 +122,7 @@ class _Slots:
     with shared slots its slow datasets pile up in every slot and the fast portals beside
     it wait in line (the per-host limits alone do not prevent that)."""
 
-    datasets: asyncio.Semaphore
+    resources: _Budget
     downloads: asyncio.Semaphore
 
 
@@ -200,7 +231,7 @@ class _Auditor:
         datasets: list[Dataset] = []
         source_findings: list[Finding] = []
         slots = _Slots(
-            datasets=asyncio.Semaphore(self.options.dataset_concurrency),
+            resources=_Budget(self.options.resources_in_flight),
             downloads=asyncio.Semaphore(_DOWNLOADS_PER_INSTITUTION),
         )
         for position, source in enumerate(inst.sources):
@@ -234,8 +265,9 @@ class _Auditor:
                 datasets.append(_light(dataset))
                 result.datasets += 1
                 result.resources += len(dataset.resources)
-                await slots.datasets.acquire()
-                tasks.append(asyncio.ensure_future(self.dataset(inst, dataset, slots)))
+                units = slots.resources.units(len(dataset.resources))
+                await slots.resources.acquire(units)
+                tasks.append(asyncio.ensure_future(self.dataset(inst, dataset, slots, units)))
         except PortalError as exc:
             error = exc
         except Exception as exc:  # an adapter bug must not lose the rest of the run
@@ -254,7 +286,7 @@ class _Auditor:
         result.skipped = dict(report.skipped)
         return result, error
 
-    async def dataset(self, inst: Institution, dataset: Dataset, slots: _Slots) -> None:
+    async def dataset(self, inst: Institution, dataset: Dataset, slots: _Slots, units: int) -> None:
         from odaudit.checks import run_dataset_checks
 
         try:
@@ -342,7 +374,7 @@ class _Auditor:
             self.progress.dataset_done(inst.code, len(dataset.resources), stored)
         finally:
             self._forget(dataset)
-            slots.datasets.release()
+            slots.resources.release(units)
 
     def _forget(self, dataset: Dataset) -> None:
         """Drop finished probes and table reports from memory (they are in the store); a

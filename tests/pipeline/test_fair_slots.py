@@ -18,7 +18,7 @@ from odaudit.config import default_rules_path, load_config
 from odaudit.pipeline import AuditOptions, audit
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
-SLOTS = 2  # datasets in flight (per institution, or shared before)
+SLOTS = 4  # resources in flight (per institution, or shared before): two datasets
 SLOW, FAST = 6, 8  # datasets of each portal, two files each
 
 
@@ -42,7 +42,7 @@ def test_a_hanging_portal_holds_only_its_own_datasets(tmp_path: Path) -> None:
             encoding="utf-8",
         )
         config, method = load_config(config_path, default_rules_path())
-        options = AuditOptions(now=NOW, dataset_concurrency=SLOTS)
+        options = AuditOptions(now=NOW, resources_in_flight=SLOTS)
         result = audit(config, method, tmp_path / "odaudit.sqlite", options)
     assert len(slow.released) == 2 * SLOW
     # every slow answer waited for the fast portal to finish; none gave up after 8 s
