@@ -109,6 +109,15 @@ def odaudit_run(config: Path, store: Path, out: Path, *more: str) -> list[str]:
     ]
 
 
+def child_env() -> dict[str, str]:
+    """The environment of a measured `odaudit run`: as an installed odaudit runs, with its
+    modules compiled once (a machine that sets PYTHONDONTWRITEBYTECODE compiles every module
+    of odaudit again in every run: 0.2-0.3 s of each rerun measured here)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_odaudit(config: Path, out: Path, port: int) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one `odaudit run` in a child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -118,6 +127,7 @@ def run_odaudit(config: Path, out: Path, port: int) -> tuple[float, float]:
         capture_output=True,
         text=True,
         check=False,
+        env=child_env(),
     )
     wall = time.perf_counter() - t0
     if proc.returncode not in (0, 1):

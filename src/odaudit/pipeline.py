@@ -302,9 +302,8 @@ class _Auditor:
             probes = await asyncio.gather(*(self.probe(u) for u in urls))
             by_url = dict(zip(urls, probes, strict=True))
             tables = await self.tables(dataset, by_url, slots.downloads)
-            previous = self.store.previous_content_hashes(urls, self.run_id)
+            streaks, previous = self.store.history_before(urls, self.run_id)
             hashes = _content_hashes(by_url, previous)
-            streaks = {u: self.store.failure_streak(u, before_run=self.run_id) for u in urls}
             license_probes = await self._license_probes(dataset)
             texts = tables.texts()
             inputs = dataset_inputs(

@@ -258,6 +258,36 @@ def test_failure_streak_counts_consecutive_failed_runs(tmp_path: Path) -> None:
         assert store.failure_streak("http://never/seen") == 0
 
 
+def test_history_before_reads_streaks_and_hashes_of_many_urls_at_once(tmp_path: Path) -> None:
+    """One query per dataset gives what `failure_streak` and `previous_content_hashes` give
+    URL by URL, past the chunk of values one `IN (...)` binds."""
+    urls = [f"http://x/{i}.csv" for i in range(1203)]
+
+    def probe(url: str, ok: bool) -> Probe:
+        if ok:
+            return Probe(url=url, outcome=ProbeOutcome.OK, status=200)
+        return Probe(url=url, outcome=ProbeOutcome.HTTP_ERROR, status=503)
+
+    with Store.open(tmp_path / "s.sqlite") as store:
+        for run_id in range(1, 5):  # URL i fails in the runs after run i % 4
+            store.record_outcomes(
+                run_id,
+                [probe(u, run_id <= i % 4) for i, u in enumerate(urls)],
+                {u: f"{run_id}{i}" for i, u in enumerate(urls) if i % 3 and run_id < 4},
+            )
+        asked = [*urls, urls[0], "http://never/seen"]
+        streaks, hashes = store.history_before(asked, 5)
+        assert streaks == {u: store.failure_streak(u, before_run=5) for u in asked}
+        assert hashes == store.previous_content_hashes(asked, 5)
+        assert streaks[urls[0]] == 4 and streaks[urls[3]] == 1 and streaks[urls[7]] == 1
+        assert hashes[urls[1]] == "31" and urls[3] not in hashes
+        assert streaks["http://never/seen"] == 0
+        assert store.history_before(urls[:5], 2) == (
+            {u: int(i % 4 == 0) for i, u in enumerate(urls[:5])},
+            {u: f"1{i}" for i, u in enumerate(urls[:5]) if i % 3},
+        )
+
+
 def test_run_keeps_its_own_scorecard_and_history(tmp_path: Path) -> None:
     def card(name: str, h: str, score: float) -> ScoreCard:
         inst = InstitutionScore("MINFIN", "F", {}, score, None, score, "b", 1)

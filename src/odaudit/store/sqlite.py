@@ -52,6 +52,8 @@ __all__ = ["STORED_SNIFF_BYTES", "Store", "StoreError"]
 #: How much of each sniffed body the store keeps as evidence (the checks see all of it).
 STORED_SNIFF_BYTES = 2048
 
+_IN_CHUNK = 500  # values bound in one `IN (...)`: under SQLite's oldest limit of 999
+
 # Named, append-only migrations: a store records which ones it has applied.
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -900,16 +902,36 @@ class Store:
 
     def previous_content_hashes(self, urls: Iterable[str], before_run: int) -> dict[str, str]:
         """For each URL, the content hash recorded by the latest earlier run that had one."""
-        out: dict[str, str] = {}
-        for url in urls:
-            row = self._conn.execute(
-                "SELECT sha256 FROM resource_history WHERE url = ? AND run_id < ?"
-                " AND sha256 IS NOT NULL ORDER BY run_id DESC LIMIT 1",
-                (url, before_run),
-            ).fetchone()
-            if row:
-                out[url] = row[0]
-        return out
+        return self.history_before(urls, before_run)[1]
+
+    def history_before(
+        self, urls: Iterable[str], before_run: int
+    ) -> tuple[dict[str, int], dict[str, str]]:
+        """What the runs before `before_run` recorded of `urls`, read in one query per
+        dataset rather than two per URL: each URL's failure streak (as `failure_streak`;
+        0 for a URL never seen) and its latest content hash (as `previous_content_hashes`)."""
+        wanted = list(dict.fromkeys(urls))
+        streaks = dict.fromkeys(wanted, 0)
+        hashes: dict[str, str] = {}
+        ended: set[str] = set()  # URLs whose streak an OK outcome ended
+        ok = ProbeOutcome.OK.value
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for url, outcome, sha in self._conn.execute(
+                "SELECT url, outcome, sha256 FROM resource_history"
+                f" WHERE url IN ({marks}) AND run_id < ? ORDER BY url, run_id DESC",
+                (*chunk, before_run),
+            ):
+                if sha is not None and url not in hashes:
+                    hashes[url] = sha
+                if url in ended:
+                    continue
+                if outcome == ok:
+                    ended.add(url)
+                else:
+                    streaks[url] += 1
+        return streaks, hashes
 
     def failure_streak(self, url: str, before_run: int | None = None) -> int:
         """How many runs in a row (newest first, up to `before_run` excluded) `url` failed."""
