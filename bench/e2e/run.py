@@ -26,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from simportal import KINDS, kind_of  # noqa: E402
+from simportal import KINDS, kind_of, set_mix  # noqa: E402
 
 
 def free_port() -> int:
@@ -35,21 +35,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _lane_time(
+    n_resources: int,
+    n_datasets: int,
+    latency: float,
+    lanes: int,
+    cost: dict[str, tuple[float, int]],
+) -> tuple[float, int]:
+    """Wall seconds and requests of asking every resource its `cost` by kind (lane seconds,
+    requests; a kind left out costs nothing), `lanes` at a time, plus the catalogue pages
+    one after another."""
+    lane_seconds, requests = 0.0, 0
+    for i in range(n_resources):
+        seconds, asked = cost.get(kind_of(i), (0.0, 0))
+        lane_seconds, requests = lane_seconds + seconds, requests + asked
+    pages = math.ceil(n_datasets / 1000)
+    return lane_seconds / lanes + pages * latency, requests + pages
+
+
 def bound(n_resources: int, n_datasets: int, latency: float, timeout: float, lanes: int) -> float:
     """Least wall time a polite crawler can need: one request per resource (two for a
-    redirect or a refused HEAD), hangs held for the timeout, `lanes` at a time, plus the
-    catalogue pages one after another."""
-    lane_seconds = 0.0
-    for i in range(n_resources):
-        kind = kind_of(i)
-        if kind == "hang":
-            lane_seconds += timeout
-        elif kind in ("301", "head405"):
-            lane_seconds += 2 * latency
-        else:
-            lane_seconds += latency
-    pages = math.ceil(n_datasets / 1000)
-    return lane_seconds / lanes + pages * latency
+    redirect or a refused HEAD), hangs held for the timeout."""
+    once, twice = (latency, 1), (2 * latency, 2)
+    cost = {k: once for k in KINDS} | {"hang": (timeout, 1), "301": twice, "head405": twice}
+    return _lane_time(n_resources, n_datasets, latency, lanes, cost)[0]
 
 
 def rerun_bound(
@@ -57,18 +66,9 @@ def rerun_bound(
 ) -> tuple[float, int]:
     """Least wall time of an unchanged rerun within the freshness window, and its requests:
     errors are never cached, so every failed file is asked again (a 500 twice, as the first
-    run did), each hang held for the timeout once, plus the catalogue pages."""
-    lane_seconds, requests = 0.0, 0
-    for i in range(n_resources):
-        kind = kind_of(i)
-        if kind == "hang":
-            lane_seconds, requests = lane_seconds + timeout, requests + 1
-        elif kind == "500":
-            lane_seconds, requests = lane_seconds + 2 * latency, requests + 2
-        elif kind == "404":
-            lane_seconds, requests = lane_seconds + latency, requests + 1
-    pages = math.ceil(n_datasets / 1000)
-    return lane_seconds / lanes + pages * latency, requests + pages
+    run did), each hang held for the timeout once."""
+    cost = {"hang": (timeout, 1), "500": (2 * latency, 2), "404": (latency, 1)}
+    return _lane_time(n_resources, n_datasets, latency, lanes, cost)
 
 
 def write_config(path: Path, port: int, a: argparse.Namespace, cache_max_age: float) -> Path:
@@ -156,10 +156,7 @@ def start_portal(
 ) -> tuple[subprocess.Popen[str], int]:
     """simportal.py in a child process, answering, its file URLs on `host`; returns it and
     its port."""
-    if a.no_hangs:
-        KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
-    if a.healthy:
-        KINDS[:] = ["ok"] * len(KINDS)
+    set_mix(no_hangs=a.no_hangs, healthy=a.healthy)
     port = free_port()
     server = subprocess.Popen(
         [

@@ -8,7 +8,8 @@ with a fixed latency per request and an error mix per block of 100 resources:
 Last-Modified → 304), so an unchanged rerun can be measured.
 
 usage: python simportal.py --port 8790 --datasets 10000 --resources 3 --latency 0.05
-       [--no-hangs | --healthy (every file ok)] [--host localhost]  (the files' host name: a second host for the per-host limits)
+       [--no-hangs | --healthy (every file ok)]
+       [--host localhost]  (the files' host name: a second host for the per-host limits)
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ BODY = (
 ).encode()
 ETAG = '"v1"'
 LAST_MODIFIED = "Mon, 02 Nov 2026 10:00:00 GMT"
+
+
+def set_mix(*, no_hangs: bool, healthy: bool) -> None:
+    """Serve the hang slots as ok files (`no_hangs`), or every file as ok (`healthy`)."""
+    if no_hangs:
+        KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
+    if healthy:
+        KINDS[:] = ["ok"] * len(KINDS)
 
 
 def kind_of(i: int) -> str:
@@ -75,10 +84,7 @@ def main() -> None:
     ap.add_argument("--healthy", action="store_true", help="serve every file as ok")
     ap.add_argument("--host", default="127.0.0.1", help="the host name the file URLs use")
     a = ap.parse_args()
-    if a.no_hangs:
-        KINDS[:] = ["ok" if k == "hang" else k for k in KINDS]
-    if a.healthy:
-        KINDS[:] = ["ok"] * len(KINDS)
+    set_mix(no_hangs=a.no_hangs, healthy=a.healthy)
     base = f"http://{a.host}:{a.port}"
     blobs = [
         json.dumps(make_dataset(i, a.resources, base), ensure_ascii=False).encode()

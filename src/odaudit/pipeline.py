@@ -98,7 +98,9 @@ class _Budget:
     def units(self, wanted: int) -> int:
         return max(1, min(wanted, self.total))
 
-    async def acquire(self, units: int) -> None:
+    async def acquire(self, wanted: int) -> int:
+        """Take `wanted` units (as `units` bounds them) once they are free; returns how many."""
+        units = self.units(wanted)
         while self.free < units:
             waiter = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
@@ -107,6 +109,7 @@ class _Budget:
             finally:
                 self._waiters.remove(waiter)
         self.free -= units
+        return units
 
     def release(self, units: int) -> None:
         self.free += units
@@ -265,8 +268,7 @@ class _Auditor:
                 datasets.append(_light(dataset))
                 result.datasets += 1
                 result.resources += len(dataset.resources)
-                units = slots.resources.units(len(dataset.resources))
-                await slots.resources.acquire(units)
+                units = await slots.resources.acquire(len(dataset.resources))
                 tasks.append(asyncio.ensure_future(self.dataset(inst, dataset, slots, units)))
         except PortalError as exc:
             error = exc

@@ -53,6 +53,7 @@ __all__ = ["STORED_SNIFF_BYTES", "Store", "StoreError"]
 STORED_SNIFF_BYTES = 2048
 
 _IN_CHUNK = 500  # values bound in one `IN (...)`: under SQLite's oldest limit of 999
+_NO_RUN = 2**63 - 1  # a run id after every run (SQLite's largest integer)
 
 # Named, append-only migrations: a store records which ones it has applied.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -908,8 +909,8 @@ class Store:
         self, urls: Iterable[str], before_run: int
     ) -> tuple[dict[str, int], dict[str, str]]:
         """What the runs before `before_run` recorded of `urls`, read in one query per
-        dataset rather than two per URL: each URL's failure streak (as `failure_streak`;
-        0 for a URL never seen) and its latest content hash (as `previous_content_hashes`)."""
+        dataset rather than two per URL: each URL's failure streak (how many runs in a row,
+        newest first, it failed; 0 for a URL never seen) and its latest content hash."""
         wanted = list(dict.fromkeys(urls))
         streaks = dict.fromkeys(wanted, 0)
         hashes: dict[str, str] = {}
@@ -935,17 +936,7 @@ class Store:
 
     def failure_streak(self, url: str, before_run: int | None = None) -> int:
         """How many runs in a row (newest first, up to `before_run` excluded) `url` failed."""
-        sql = "SELECT outcome FROM resource_history WHERE url = ?"
-        args: list[Any] = [url]
-        if before_run is not None:
-            sql += " AND run_id < ?"
-            args.append(before_run)
-        streak = 0
-        for (outcome,) in self._conn.execute(sql + " ORDER BY run_id DESC", args):
-            if outcome == ProbeOutcome.OK.value:
-                break
-            streak += 1
-        return streak
+        return self.history_before([url], _NO_RUN if before_run is None else before_run)[0][url]
 
     # ------------------------------------------------------------------ baselines
 
