@@ -16,7 +16,8 @@ import shutil
 import tempfile
 import traceback
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from odaudit.reuse import REUSED_HEADER, dataset_inputs, engine_signature
 from odaudit.scoring import score_run
 from odaudit.store import RunManifest, SourceResult, Store
 from odaudit.store.serialize import dumps
+from odaudit.store.sqlite import GROUP_MAX_AGE
 
 if TYPE_CHECKING:
     import httpx
@@ -631,11 +633,15 @@ async def audit_async(
     hosts: list[dict[str, Any]] = []
     kept = 0
     try:
-        # the crawl's commits never stop the event loop to checkpoint the WAL
-        with store.checkpoints_in_background():
-            async with Fetcher(
-                config.crawl, policy, transport=options.transport, retry_probe_timeouts=False
-            ) as fetcher:
+        # the crawl's commits never stop the event loop to checkpoint the WAL, and are
+        # grouped (a commit per dataset was a sixth of an unchanged rerun's CPU)
+        with store.checkpoints_in_background(), store.grouped_commits():
+            async with (
+                _committing_on_time(store),
+                Fetcher(
+                    config.crawl, policy, transport=options.transport, retry_probe_timeouts=False
+                ) as fetcher,
+            ):
                 auditor = _Auditor(
                     store,
                     run_id,
@@ -679,6 +685,24 @@ async def audit_async(
         kept_datasets=kept,
         view=view,
     )
+
+
+@asynccontextmanager
+async def _committing_on_time(store: Store) -> AsyncIterator[None]:
+    """While the block runs, commit the store's open group of writes once it is old enough,
+    even when no dataset is being written: a portal slow to answer must not keep the
+    datasets already finished uncommitted."""
+
+    async def tick() -> None:
+        while True:
+            await asyncio.sleep(GROUP_MAX_AGE / 2)
+            store.commit_if_due()
+
+    ticker = asyncio.ensure_future(tick())
+    try:
+        yield
+    finally:
+        ticker.cancel()
 
 
 def _pace_setters(states: Iterable[HostState]) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """The evidence store: one SQLite file per audit series.
 
-Every probe, dataset, finding and score is written as the run goes (one
-transaction per dataset, WAL journal), so an interrupted run loses at most the
-dataset in flight, and any report can be rebuilt later without the network.
+Every probe, dataset, finding and score is written as the run goes (each dataset
+all or nothing, commits grouped a quarter second at a time, WAL journal), so an
+interrupted run loses at most the datasets of the last group, which a resume redoes,
+and any report can be rebuilt later without the network.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
@@ -319,12 +321,38 @@ def _utcnow() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+#: How long, and for how many writes, `Store.grouped_commits` keeps a group open.
+GROUP_MAX_AGE = 0.25
+GROUP_MAX_WRITES = 64
+
+
+class _Group:
+    """The open group of writes of `Store.grouped_commits`."""
+
+    __slots__ = ("depth", "max_age", "max_writes", "started", "writes")
+
+    def __init__(self, max_age: float, max_writes: int) -> None:
+        self.max_age = max_age
+        self.max_writes = max_writes
+        self.depth = 0  # writes open inside one another
+        self.started = time.monotonic()
+        self.writes = 0
+
+    def opened(self) -> None:
+        self.started = time.monotonic()
+        self.writes = 0
+
+    def due(self) -> bool:
+        return self.writes >= self.max_writes or time.monotonic() - self.started >= self.max_age
+
+
 class Store:
     """A real SQLite file holding every run's evidence."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self._group: _Group | None = None  # see `grouped_commits`
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -378,14 +406,66 @@ class Store:
         return checkpoints_in_background(self._conn, self.path, interval=interval)
 
     @contextmanager
+    def grouped_commits(
+        self, *, max_age: float = GROUP_MAX_AGE, max_writes: int = GROUP_MAX_WRITES
+    ) -> Iterator[None]:
+        """Within the block, each write (a dataset, a probe) is still all or nothing, but
+        writes are committed together: when the open group is `max_age` seconds old or
+        holds `max_writes` writes, when `commit_if_due` finds it old enough, and when the
+        block ends, however it ends. A commit per dataset was a sixth of a rerun's CPU.
+        An interruption loses the group in flight, which a resume redoes.
+
+        Each write is a savepoint, whose undo journal SQLite keeps in a temporary file
+        unless told otherwise: in memory it is a few pages per dataset, and it cost a
+        third of the gain on disk."""
+        (temp_store,) = self._conn.execute("PRAGMA temp_store").fetchone()
+        self._conn.execute("PRAGMA temp_store=MEMORY")
+        self._group = _Group(max_age, max_writes)
+        try:
+            yield
+        finally:
+            self._group = None
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+            self._conn.execute(f"PRAGMA temp_store={int(temp_store)}")
+
+    def commit_if_due(self) -> None:
+        """Commit the open group if it is old enough (a run calls this on a timer, so a
+        lull between writes does not leave them uncommitted)."""
+        group = self._group
+        if group is not None and group.depth == 0 and self._conn.in_transaction and group.due():
+            self._conn.execute("COMMIT")
+
+    @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._conn.execute("BEGIN IMMEDIATE")
+        group = self._group
+        if group is None:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+            return
+        if not self._conn.in_transaction:
+            self._conn.execute("BEGIN IMMEDIATE")
+            group.opened()
+        self._conn.execute("SAVEPOINT write")
+        group.depth += 1
         try:
             yield self._conn
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._conn.execute("ROLLBACK TO write")
+            self._conn.execute("RELEASE write")
             raise
         else:
+            self._conn.execute("RELEASE write")
+        finally:
+            group.depth -= 1
+        group.writes += 1
+        if group.depth == 0 and group.due():
             self._conn.execute("COMMIT")
 
     # ------------------------------------------------------------------ runs
